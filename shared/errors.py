@@ -1,0 +1,103 @@
+"""Error root carrying an HTTP status, and the FastAPI handler for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+log = structlog.get_logger()
+
+
+class ServiceError(Exception):
+    """Base of every error a service reports to its caller.
+
+    `code` is a stable machine-readable name; the message says what failed,
+    on which value, and what to do next.
+    """
+
+    status_code = 400
+    code = "invalid_request"
+
+    def __init__(self, message: str, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class NotFoundError(ServiceError):
+    status_code = 404
+    code = "not_found"
+
+
+class ConflictError(ServiceError):
+    """The action does not fit the item's current state, or raced another one."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class ValidationFailedError(ServiceError):
+    status_code = 422
+    code = "validation_failed"
+
+
+class PayloadTooLargeError(ServiceError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every ServiceError and request-validation error as `{error, detail}`."""
+
+    @app.exception_handler(ServiceError)
+    async def handle_service_error(
+        request: Request, error: ServiceError
+    ) -> JSONResponse:
+        log.info(
+            "request.rejected",
+            path=request.url.path,
+            status=error.status_code,
+            code=error.code,
+            reason=error.message,
+        )
+        return JSONResponse(
+            status_code=error.status_code,
+            content={
+                "error": error.code,
+                "message": error.message,
+                "detail": error.detail,
+            },
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def handle_validation_error(
+        request: Request, error: RequestValidationError
+    ) -> JSONResponse:
+        problems = [
+            {
+                "field": ".".join(str(part) for part in item["loc"][1:]) or "body",
+                "message": item["msg"],
+            }
+            for item in error.errors()
+        ]
+        log.info("request.invalid", path=request.url.path, problems=problems)
+        summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        return JSONResponse(
+            status_code=422,
+            content={
+                "error": "validation_failed",
+                "message": f"the request is invalid: {summary}",
+                "detail": {"problems": problems},
+            },
+        )
+
+
+class ForbiddenError(ServiceError):
+    """The caller may not take this action on this item."""
+
+    status_code = 403
+    code = "forbidden"

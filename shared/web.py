@@ -1,0 +1,42 @@
+"""FastAPI application factory shared by the services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+
+from shared.errors import install_error_handlers
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_api(*, title: str, description: str, lifespan: Lifespan) -> FastAPI:
+    """Create an app with the error handlers, request ids and a health route."""
+    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def bind_request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        return response
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, str]:
+        """Report that the process is up and serving."""
+        return {"status": "ok"}
+
+    return app
+
+
+async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """Lifespan for apps that start nothing (used by unit tests)."""
+    yield
