@@ -1,0 +1,72 @@
+"""Wiring of the intake service: settings, connections, routes, workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from services.intake import agents, api
+from services.intake.repository import ApplicationRepository
+from services.intake.service import IntakeService
+from services.intake.settings import IntakeSettings
+from shared.events import Topic
+from shared.logging import configure_logging
+from shared.runtime import ServiceRuntime
+from shared.storage import ObjectStore
+from shared.web import create_api
+
+NAME = "intake"
+
+
+def create_app(settings: IntakeSettings | None = None) -> FastAPI:
+    settings = settings or IntakeSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = ServiceRuntime(NAME, settings)
+        repository = ApplicationRepository(runtime.db)
+        store = ObjectStore(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            bucket=settings.uploads_bucket,
+            secure=settings.s3_secure,
+        )
+        await repository.create_indexes()
+        await store.ensure_bucket()
+        service = IntakeService(repository, store, settings, runtime.wake_relay)
+        app.state.service = service
+        app.state.store = store
+        app.state.max_upload_bytes = settings.max_upload_bytes
+        try:
+            await runtime.start(
+                outbox_topic=Topic.INTAKE,
+                outbox_collections=[repository.applications],
+                consume=agents.CONSUMED_TOPICS,
+                handlers=agents.handlers(service),
+            )
+            yield
+        finally:
+            await runtime.stop()
+
+    app = create_api(
+        title="DOMPAK intake",
+        description="Resident applications, uploads, front-office check and status.",
+        lifespan=lifespan,
+    )
+    app.include_router(api.router)
+    return app
+
+
+def run() -> None:
+    settings = IntakeSettings()
+    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.intake_port,
+        log_config=None,
+    )

@@ -1,0 +1,466 @@
+"""Intake stage: submission, front-office completeness check, status timeline."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from services.intake.files import clean_image
+from services.intake.repository import ApplicationRepository
+from services.intake.schemas import (
+    ApplicationView,
+    BirthDeedApplication,
+    DocumentsRequest,
+    QueueItem,
+    Requirement,
+    TimelineEntry,
+    required_files,
+)
+from services.intake.settings import IntakeSettings
+from shared.database import Document
+from shared.errors import ConflictError, NotFoundError, ValidationFailedError
+from shared.events import (
+    Applicant,
+    ApplicationAccepted,
+    ApplicationDocumentsRequested,
+    ApplicationResubmitted,
+    ApplicationSubmitted,
+    Envelope,
+    EventType,
+    MissingFile,
+    StoredFile,
+    new_event,
+)
+from shared.storage import ObjectStore
+
+log = structlog.get_logger()
+
+SOURCE = "/dompak/intake"
+SERVICE_CODE = "birth_deed"
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+OPEN_FOR_FRONT_OFFICE = ("submitted", "resubmitted")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file as the API received it."""
+
+    field: str
+    filename: str
+    data: bytes
+
+
+# Resident-facing status per event type: (status, Indonesian label, English label).
+RESIDENT_STATUS: dict[str, tuple[str, str, str]] = {
+    EventType.APPLICATION_SUBMITTED: ("submitted", "Diajukan", "Submitted"),
+    EventType.APPLICATION_DOCUMENTS_REQUESTED: (
+        "documents_requested",
+        "Berkas perlu dilengkapi",
+        "Documents requested",
+    ),
+    EventType.APPLICATION_RESUBMITTED: (
+        "resubmitted",
+        "Berkas sudah dilengkapi",
+        "Documents resubmitted",
+    ),
+    EventType.APPLICATION_ACCEPTED: (
+        "accepted",
+        "Berkas lengkap, diteruskan ke operator",
+        "Accepted by the front office",
+    ),
+    EventType.APPLICATION_DRAFTED: ("drafted", "Draf dokumen disusun", "Drafted"),
+    EventType.APPLICATION_VERIFIED: (
+        "verified",
+        "Diverifikasi, menunggu tanda tangan",
+        "Verified, awaiting signature",
+    ),
+    EventType.APPLICATION_RETURNED: (
+        "returned",
+        "Dikembalikan untuk perbaikan draf",
+        "Returned for correction",
+    ),
+    EventType.APPLICATION_REJECTED: ("rejected", "Ditolak", "Rejected"),
+    EventType.DOCUMENT_SIGNED: (
+        "signed",
+        "Ditandatangani secara elektronik",
+        "Signed electronically",
+    ),
+    EventType.DOCUMENT_PRINTED: ("printed", "Dokumen dicetak", "Printed"),
+    EventType.DOCUMENT_DISPATCHED: (
+        "dispatched",
+        "Dikirim ke kantor desa",
+        "Sent to the village office",
+    ),
+    EventType.DOCUMENT_HANDED_OVER: ("handed_over", "Sudah diserahkan", "Handed over"),
+    EventType.REGISTER_RECORDED: (
+        "completed",
+        "Selesai, tercatat di buku register",
+        "Completed and recorded in the register",
+    ),
+}
+
+# Event data the resident may see on the timeline, per event type.
+TIMELINE_DETAIL: dict[str, tuple[str, ...]] = {
+    EventType.APPLICATION_DOCUMENTS_REQUESTED: ("missing", "note"),
+    EventType.APPLICATION_RETURNED: ("reason",),
+    EventType.APPLICATION_REJECTED: ("reason",),
+    EventType.DOCUMENT_SIGNED: ("register_number", "document_id"),
+    EventType.DOCUMENT_DISPATCHED: ("village_code",),
+    EventType.DOCUMENT_HANDED_OVER: ("receipt_number", "register_number"),
+    EventType.REGISTER_RECORDED: ("register_number",),
+}
+
+
+def new_tracking_code() -> str:
+    """Return a 12-character code in groups of four, without look-alike letters."""
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+class IntakeService:
+    def __init__(
+        self,
+        repository: ApplicationRepository,
+        store: ObjectStore,
+        settings: IntakeSettings,
+        on_outbox_written: Callable[[], None],
+    ) -> None:
+        self._repository = repository
+        self._store = store
+        self._settings = settings
+        self._on_outbox_written = on_outbox_written
+
+    async def submit(
+        self, form: BirthDeedApplication, uploads: Sequence[Upload]
+    ) -> Document:
+        """Store the papers, then the application with its `submitted` event."""
+        needed = required_files(form)
+        _check_upload_fields(uploads, expected=needed, allowed=needed)
+        application_id = str(uuid.uuid4())
+        files = await self._store_files(application_id, uploads)
+        applicant = Applicant(
+            nik=form.applicant.nik,
+            name=form.applicant.name,
+            email=form.applicant.email,
+            phone=form.applicant.phone,
+        )
+        now = datetime.now(UTC)
+        form_data = form.model_dump(mode="json")
+        document: Document = {
+            "_id": application_id,
+            "service_code": SERVICE_CODE,
+            "intake_status": "submitted",
+            "applicant": applicant.model_dump(mode="json"),
+            "village_code": form.village_code,
+            "form": form_data,
+            "files": {f.requirement: f.model_dump(mode="json") for f in files},
+            "required_files": [str(r) for r in needed],
+            "missing": [],
+            "submitted_at": now,
+            "updated_at": now,
+        }
+        try:
+            document = await self._insert_with_fresh_code(document, applicant, files)
+        except Exception:
+            await self._discard_files(files)
+            raise
+        log.info("application.submitted", application_id=application_id)
+        self._on_outbox_written()
+        return document
+
+    async def _insert_with_fresh_code(
+        self, document: Document, applicant: Applicant, files: list[StoredFile]
+    ) -> Document:
+        for _ in range(5):
+            tracking_code = new_tracking_code()
+            event = new_event(
+                source=SOURCE,
+                event_type=EventType.APPLICATION_SUBMITTED,
+                application_id=document["_id"],
+                payload=ApplicationSubmitted(
+                    service_code=SERVICE_CODE,
+                    tracking_code=tracking_code,
+                    applicant=applicant,
+                    village_code=document["village_code"],
+                    form=document["form"],
+                    files=files,
+                ),
+            )
+            candidate = {**document, "tracking_code": tracking_code}
+            if await self._repository.applications.insert(candidate, [event]):
+                return candidate
+            log.warning("tracking_code.collided", application_id=document["_id"])
+        raise RuntimeError("no free tracking code after 5 attempts")
+
+    async def _store_files(
+        self, application_id: str, uploads: Sequence[Upload]
+    ) -> list[StoredFile]:
+        cleaned = [
+            (
+                upload.field,
+                clean_image(
+                    upload.field,
+                    upload.filename,
+                    upload.data,
+                    max_bytes=self._settings.max_upload_bytes,
+                    max_pixels=self._settings.max_image_pixels,
+                ),
+            )
+            for upload in uploads
+        ]
+        stored: list[StoredFile] = []
+        try:
+            for requirement, image in cleaned:
+                key = (
+                    f"applications/{application_id}/{requirement}-"
+                    f"{uuid.uuid4().hex[:8]}.{image.extension}"
+                )
+                obj = await self._store.put(key, image.data, image.content_type)
+                stored.append(
+                    StoredFile(
+                        requirement=requirement,
+                        object_key=key,
+                        sha256=obj.sha256,
+                        content_type=obj.content_type,
+                        size=obj.size,
+                    )
+                )
+        except Exception:
+            log.exception("files.store_failed", application_id=application_id)
+            await self._discard_files(stored)
+            raise
+        return stored
+
+    async def _discard_files(self, files: Sequence[StoredFile]) -> None:
+        for stored in files:
+            try:
+                await self._store.delete(stored.object_key)
+            except Exception:
+                log.exception("files.discard_failed", object_key=stored.object_key)
+
+    async def accept(self, application_id: str, actor: str) -> Document:
+        """Pass a complete application on to the operator."""
+        current = await self._open_application(application_id, "accepted")
+        event = new_event(
+            source=SOURCE,
+            event_type=EventType.APPLICATION_ACCEPTED,
+            application_id=application_id,
+            payload=ApplicationAccepted(
+                service_code=current["service_code"],
+                tracking_code=current["tracking_code"],
+                applicant=Applicant.model_validate(current["applicant"]),
+                village_code=current["village_code"],
+                form=current["form"],
+                files=[StoredFile.model_validate(f) for f in current["files"].values()],
+                actor=actor,
+            ),
+        )
+        changes = {"intake_status": "accepted", "accepted_by": actor}
+        return await self._apply(current, changes, event)
+
+    async def request_documents(
+        self, application_id: str, request: DocumentsRequest
+    ) -> Document:
+        """Ask the resident for missing or unreadable papers."""
+        current = await self._open_application(application_id, "sent back")
+        allowed = set(current["required_files"])
+        for item in request.missing:
+            if item.requirement not in allowed:
+                raise ValidationFailedError(
+                    f"{item.requirement} is not a paper this application needs; "
+                    f"choose from {', '.join(sorted(allowed))}",
+                    requirement=str(item.requirement),
+                )
+        missing = [
+            MissingFile(requirement=m.requirement, reason=m.reason)
+            for m in request.missing
+        ]
+        event = new_event(
+            source=SOURCE,
+            event_type=EventType.APPLICATION_DOCUMENTS_REQUESTED,
+            application_id=application_id,
+            payload=ApplicationDocumentsRequested(
+                missing=missing, note=request.note, actor=request.actor
+            ),
+        )
+        changes = {
+            "intake_status": "documents_requested",
+            "missing": [m.model_dump(mode="json") for m in missing],
+        }
+        return await self._apply(current, changes, event)
+
+    async def resubmit(self, tracking_code: str, uploads: Sequence[Upload]) -> Document:
+        """Take the papers the front office asked for and reopen the check."""
+        current = await self._repository.get_by_tracking_code(tracking_code)
+        if current is None:
+            raise NotFoundError(
+                f"no application has tracking code {tracking_code!r}; check the code "
+                "on your receipt"
+            )
+        if current["intake_status"] != "documents_requested":
+            raise ConflictError(
+                f"application {tracking_code} is {current['intake_status']}; papers "
+                "can be sent again only after the office asks for them",
+                status=current["intake_status"],
+            )
+        requested = [Requirement(m["requirement"]) for m in current["missing"]]
+        allowed = [Requirement(r) for r in current["required_files"]]
+        _check_upload_fields(uploads, expected=requested, allowed=allowed)
+        files = await self._store_files(current["_id"], uploads)
+        event = new_event(
+            source=SOURCE,
+            event_type=EventType.APPLICATION_RESUBMITTED,
+            application_id=current["_id"],
+            payload=ApplicationResubmitted(files=files),
+        )
+        merged = {**current["files"]}
+        merged.update({f.requirement: f.model_dump(mode="json") for f in files})
+        changes = {"intake_status": "resubmitted", "missing": [], "files": merged}
+        try:
+            return await self._apply(current, changes, event)
+        except Exception:
+            await self._discard_files(files)
+            raise
+
+    async def _open_application(self, application_id: str, action: str) -> Document:
+        current = await self._repository.get(application_id)
+        if current is None:
+            raise NotFoundError(
+                f"application {application_id!r} not found; check the id in the queue"
+            )
+        if current["intake_status"] not in OPEN_FOR_FRONT_OFFICE:
+            raise ConflictError(
+                f"application {application_id} is {current['intake_status']}, so it "
+                f"cannot be {action}; only a submitted or resubmitted application can",
+                status=current["intake_status"],
+            )
+        return current
+
+    async def _apply(
+        self, current: Document, changes: dict[str, Any], event: Envelope
+    ) -> Document:
+        return await self._repository.applications.apply(
+            current, changes, [event], on_written=self._on_outbox_written
+        )
+
+    async def queue(self, limit: int = 200) -> list[QueueItem]:
+        """Return the front office's open applications, oldest first."""
+        now = datetime.now(UTC)
+        documents = await self._repository.queue(OPEN_FOR_FRONT_OFFICE, limit)
+        return [
+            QueueItem(
+                application_id=d["_id"],
+                tracking_code=d["tracking_code"],
+                service_code=d["service_code"],
+                intake_status=d["intake_status"],
+                applicant_name=d["applicant"]["name"],
+                village_code=d["village_code"],
+                submitted_at=d["submitted_at"],
+                age_hours=round((now - d["submitted_at"]).total_seconds() / 3600, 2),
+            )
+            for d in documents
+        ]
+
+    async def view_by_tracking_code(self, tracking_code: str) -> ApplicationView:
+        document = await self._repository.get_by_tracking_code(tracking_code)
+        if document is None:
+            raise NotFoundError(
+                f"no application has tracking code {tracking_code!r}; check the code "
+                "on your receipt"
+            )
+        return await self._view(document)
+
+    async def view(self, application_id: str) -> ApplicationView:
+        document = await self._repository.get(application_id)
+        if document is None:
+            raise NotFoundError(f"application {application_id!r} not found")
+        return await self._view(document)
+
+    async def get(self, application_id: str) -> Document:
+        document = await self._repository.get(application_id)
+        if document is None:
+            raise NotFoundError(f"application {application_id!r} not found")
+        return document
+
+    async def _view(self, document: Document) -> ApplicationView:
+        entries = await self._repository.timeline_of(document["_id"])
+        timeline = [TimelineEntry.model_validate(entry) for entry in entries]
+        if timeline:
+            latest = timeline[-1]
+            status, label_id, label_en = latest.status, latest.label_id, latest.label_en
+        else:
+            status, label_id, label_en = RESIDENT_STATUS[
+                EventType.APPLICATION_SUBMITTED
+            ]
+        return ApplicationView(
+            application_id=document["_id"],
+            tracking_code=document["tracking_code"],
+            service_code=document["service_code"],
+            intake_status=document["intake_status"],
+            status=status,
+            status_label_id=label_id,
+            status_label_en=label_en,
+            missing=document["missing"],
+            files=sorted(document["files"]),
+            timeline=timeline,
+            submitted_at=document["submitted_at"],
+        )
+
+    async def record_timeline(self, event: Envelope) -> None:
+        """Project one stage event onto the resident's timeline (idempotent)."""
+        labels = RESIDENT_STATUS.get(event.type)
+        if labels is None:
+            return
+        status, label_id, label_en = labels
+        keep = TIMELINE_DETAIL.get(event.type, ())
+        entry = {
+            "_id": event.id,
+            "event_id": event.id,
+            "application_id": event.subject,
+            "event_type": event.type,
+            "time": event.time,
+            "status": status,
+            "label_id": label_id,
+            "label_en": label_en,
+            "detail": {k: event.data[k] for k in keep if k in event.data},
+        }
+        if await self._repository.record_timeline(entry):
+            log.info("timeline.recorded", status=status)
+        else:
+            log.info("timeline.duplicate_ignored")
+
+
+def _check_upload_fields(
+    uploads: Sequence[Upload],
+    *,
+    expected: Sequence[Requirement],
+    allowed: Sequence[Requirement],
+) -> None:
+    names = [upload.field for upload in uploads]
+    unknown = sorted({n for n in names if n not in {str(a) for a in allowed}})
+    if unknown:
+        raise ValidationFailedError(
+            f"unexpected file field(s) {', '.join(unknown)}; this application takes "
+            f"{', '.join(str(a) for a in allowed)}",
+            unexpected=unknown,
+        )
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ValidationFailedError(
+            f"file field(s) {', '.join(duplicated)} sent more than once; send one "
+            "photo per paper",
+            duplicated=duplicated,
+        )
+    missing = [str(r) for r in expected if str(r) not in names]
+    if missing:
+        raise ValidationFailedError(
+            f"missing required file(s): {', '.join(missing)}; attach a photo of each "
+            "original paper",
+            missing=missing,
+        )
