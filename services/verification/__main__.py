@@ -1,0 +1,3 @@
+from services.verification.main import run
+
+run()

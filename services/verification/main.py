@@ -1,0 +1,61 @@
+"""Wiring of the verification service: settings, connections, routes, workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from services.verification import agents, api
+from services.verification.repository import CaseRepository
+from services.verification.service import VerificationService
+from services.verification.settings import VerificationSettings
+from shared.events import Topic
+from shared.logging import configure_logging
+from shared.runtime import ServiceRuntime
+from shared.web import create_api
+
+NAME = "verification"
+
+
+def create_app(settings: VerificationSettings | None = None) -> FastAPI:
+    settings = settings or VerificationSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = ServiceRuntime(NAME, settings)
+        repository = CaseRepository(runtime.db)
+        await repository.create_indexes()
+        service = VerificationService(repository, runtime.wake_relay)
+        app.state.service = service
+        try:
+            await runtime.start(
+                outbox_topic=Topic.VERIFICATION,
+                outbox_collections=[repository.cases],
+                consume=agents.CONSUMED_TOPICS,
+                handlers=agents.handlers(service),
+            )
+            yield
+        finally:
+            await runtime.stop()
+
+    app = create_api(
+        title="DOMPAK verification",
+        description="Operator drafts and verifier checks, per division.",
+        lifespan=lifespan,
+    )
+    app.include_router(api.router)
+    return app
+
+
+def run() -> None:
+    settings = VerificationSettings()
+    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.verification_port,
+        log_config=None,
+    )

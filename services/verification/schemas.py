@@ -1,0 +1,87 @@
+"""Models of the verification API: divisions, drafts and staff actions."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Division(StrEnum):
+    """The office's two divisions (bidang)."""
+
+    POPULATION_REGISTRATION = "pendaftaran_penduduk"
+    CIVIL_REGISTRY = "pencatatan_sipil"
+
+
+# Which division prepares the document of each service.
+DIVISION_OF_SERVICE: dict[str, Division] = {
+    "birth_deed": Division.CIVIL_REGISTRY,
+}
+
+
+class CaseStatus(StrEnum):
+    AWAITING_DRAFT = "awaiting_draft"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    VERIFIED = "verified"
+
+
+class StaffAction(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    actor: str = Field(min_length=2, max_length=60, description="Staff username")
+
+
+class BirthDeedDraft(BaseModel):
+    """The deed's content as the operator prepares it from the papers."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    child_name: str = Field(min_length=1, max_length=100)
+    child_sex: str = Field(pattern="^[LP]$", description="L: laki-laki, P: perempuan")
+    birth_date: date
+    birth_place: str = Field(min_length=2, max_length=100)
+    birth_order: int = Field(ge=1, le=30)
+    father_name: str | None = Field(default=None, max_length=100)
+    mother_name: str = Field(min_length=1, max_length=100)
+
+    @field_validator("child_name", "mother_name", "father_name")
+    @classmethod
+    def _normalise(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return " ".join(unicodedata.normalize("NFC", value).split())
+
+    @field_validator("birth_date")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError(f"birth_date {value.isoformat()} is in the future")
+        return value
+
+
+class DraftRequest(StaffAction):
+    draft: BirthDeedDraft
+
+
+class ReturnRequest(StaffAction):
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class CaseView(BaseModel):
+    application_id: str
+    tracking_code: str
+    service_code: str
+    division: Division
+    status: CaseStatus
+    applicant_name: str
+    village_code: str
+    form: dict[str, Any]
+    files: list[dict[str, Any]]
+    draft: dict[str, Any] | None
+    drafted_by: str | None
+    returns: list[dict[str, Any]]
+    received_at: datetime
