@@ -1,0 +1,3 @@
+from services.signing.main import run
+
+run()

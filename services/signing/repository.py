@@ -1,0 +1,68 @@
+"""Signing's database: approvals, which are also the records of issued
+documents, and the register numbers reserved for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pymongo import ASCENDING
+
+from shared.database import Collection, Database, Document
+from shared.outbox import VersionedCollection
+from shared.sequences import claim_serial
+
+
+class ApprovalRepository:
+    def __init__(self, db: Database) -> None:
+        self.approvals = VersionedCollection(db["approvals"])
+        self.register_numbers: Collection = db["register_numbers"]
+
+    async def create_indexes(self) -> None:
+        approvals = self.approvals.collection
+        await approvals.create_index("document_id", unique=True)
+        await approvals.create_index(
+            [("status", ASCENDING), ("received_at", ASCENDING)]
+        )
+        await approvals.create_index("sha256")
+        await self.register_numbers.create_index(
+            [("deed_code", ASCENDING), ("year", ASCENDING), ("serial", ASCENDING)],
+            unique=True,
+        )
+        await self.register_numbers.create_index("application_id", unique=True)
+
+    async def get(self, application_id: str) -> Document | None:
+        return await self.approvals.collection.find_one({"_id": application_id})
+
+    async def by_document_id(self, document_id: str) -> Document | None:
+        return await self.approvals.collection.find_one({"document_id": document_id})
+
+    async def by_sha256(self, sha256: str) -> Document | None:
+        return await self.approvals.collection.find_one({"sha256": sha256})
+
+    async def queue(self, status: str, limit: int) -> list[Document]:
+        cursor = (
+            self.approvals.collection.find({"status": status})
+            .sort("received_at", ASCENDING)
+            .limit(limit)
+        )
+        return [document async for document in cursor]
+
+    async def reserve_number(
+        self,
+        application_id: str,
+        *,
+        deed_code: str,
+        year: int,
+        build: Callable[[int], Document],
+    ) -> Document:
+        """Return the application's register number, claiming the next one if none.
+
+        Serials are sequential per (deed code, year) and unique even under
+        concurrent approvals; a repeated approval gets the number it holds.
+        """
+        return await claim_serial(
+            self.register_numbers,
+            scope={"deed_code": deed_code, "year": year},
+            owner={"application_id": application_id},
+            build=build,
+        )

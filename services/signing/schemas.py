@@ -1,0 +1,72 @@
+"""Models of the signing API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ApprovalStatus(StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"
+    SIGNED = "signed"
+    REJECTED = "rejected"
+
+
+class StaffAction(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    actor: str = Field(min_length=2, max_length=60, description="Staff username")
+
+
+class ApproveRequest(StaffAction):
+    passphrase: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The head's signing passphrase; used for this call only.",
+    )
+
+
+class RejectRequest(StaffAction):
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class ApprovalView(BaseModel):
+    application_id: str
+    tracking_code: str
+    service_code: str
+    status: ApprovalStatus
+    document_id: str
+    applicant_name: str
+    draft: dict[str, Any]
+    register_number: str | None
+    signed_at: datetime | None
+    received_at: datetime
+
+
+class PublicVerification(BaseModel):
+    """What anyone who scans a deed's QR code may learn about it."""
+
+    genuine: bool
+    active: bool
+    document_id: str
+    document_number: str | None
+    document_type: str | None
+    name: str | None
+    nik_masked: str | None
+    signed_at: datetime | None
+    issuer: str
+    message: str
+
+
+class PdfCheck(BaseModel):
+    """The result of checking an uploaded PDF against the issued documents."""
+
+    issued_here: bool
+    signed: bool
+    intact: bool
+    trusted: bool
+    document: PublicVerification | None
+    detail: str
