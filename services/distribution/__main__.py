@@ -1,0 +1,3 @@
+from services.distribution.main import run
+
+run()

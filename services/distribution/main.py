@@ -1,0 +1,71 @@
+"""Wiring of the distribution service: settings, connections, routes, workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from services.distribution import agents, api
+from services.distribution.repository import DeliveryRepository
+from services.distribution.service import DistributionService
+from services.distribution.settings import DistributionSettings
+from shared.events import Topic
+from shared.logging import configure_logging
+from shared.runtime import ServiceRuntime
+from shared.storage import ObjectStore
+from shared.web import create_api
+
+NAME = "distribution"
+
+
+def create_app(settings: DistributionSettings | None = None) -> FastAPI:
+    settings = settings or DistributionSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = ServiceRuntime(NAME, settings)
+        repository = DeliveryRepository(runtime.db)
+        documents = ObjectStore(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            bucket=settings.signed_documents_bucket,
+            secure=settings.s3_secure,
+        )
+        await repository.create_indexes()
+        service = DistributionService(
+            repository, documents, settings, runtime.wake_relay
+        )
+        app.state.service = service
+        try:
+            await runtime.start(
+                outbox_topic=Topic.DISTRIBUTION,
+                outbox_collections=[repository.deliveries],
+                consume=agents.CONSUMED_TOPICS,
+                handlers=agents.handlers(service),
+            )
+            yield
+        finally:
+            await runtime.stop()
+
+    app = create_api(
+        title="DOMPAK distribution",
+        description="Printing, dispatch to villages, hand-over and the register book.",
+        lifespan=lifespan,
+    )
+    app.include_router(api.router)
+    return app
+
+
+def run() -> None:
+    settings = DistributionSettings()
+    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.distribution_port,
+        log_config=None,
+    )

@@ -1,0 +1,65 @@
+"""Distribution's database: deliveries and the register book (with receipts)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pymongo import ASCENDING
+
+from shared.database import Collection, Database, Document
+from shared.outbox import VersionedCollection
+from shared.sequences import claim_serial
+
+
+class DeliveryRepository:
+    def __init__(self, db: Database) -> None:
+        self.deliveries = VersionedCollection(db["deliveries"])
+        self.register_book: Collection = db["register_book"]
+
+    async def create_indexes(self) -> None:
+        await self.deliveries.collection.create_index(
+            [("status", ASCENDING), ("received_at", ASCENDING)]
+        )
+        await self.deliveries.collection.create_index("receipt_number")
+        await self.register_book.create_index("document_id", unique=True)
+        await self.register_book.create_index(
+            [("year", ASCENDING), ("serial", ASCENDING)], unique=True
+        )
+
+    async def get(self, application_id: str) -> Document | None:
+        return await self.deliveries.collection.find_one({"_id": application_id})
+
+    async def queue(
+        self, status: str, village_code: str | None, limit: int
+    ) -> list[Document]:
+        query: dict[str, Any] = {"status": status}
+        if village_code is not None:
+            query["village_code"] = village_code
+        cursor = (
+            self.deliveries.collection.find(query)
+            .sort("received_at", ASCENDING)
+            .limit(limit)
+        )
+        return [document async for document in cursor]
+
+    async def record_in_register(
+        self, register_number: str, *, year: int, build: Callable[[int], Document]
+    ) -> Document:
+        """Enter a document in the register book with the next receipt serial.
+
+        The entry is keyed by register number, so recording the same document
+        again returns the entry (and receipt) it already has.
+        """
+        return await claim_serial(
+            self.register_book,
+            scope={"year": year},
+            owner={"_id": register_number},
+            build=build,
+        )
+
+    async def find_in_register(
+        self, query: dict[str, Any], limit: int
+    ) -> list[Document]:
+        cursor = self.register_book.find(query).sort("_id", ASCENDING).limit(limit)
+        return [document async for document in cursor]

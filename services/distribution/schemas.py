@@ -1,0 +1,65 @@
+"""Models of the distribution API: print, dispatch, hand-over, register book."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DeliveryStatus(StrEnum):
+    AWAITING_PRINT = "awaiting_print"
+    PRINTED = "printed"
+    DISPATCHED = "dispatched"
+    HANDED_OVER = "handed_over"
+
+
+class StaffAction(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    actor: str = Field(min_length=2, max_length=60, description="Staff username")
+
+
+class DispatchRequest(StaffAction):
+    village_code: str | None = Field(
+        default=None,
+        pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$",
+        description="Village office that hands the document over; defaults to "
+        "the applicant's village.",
+    )
+
+
+class HandOverRequest(StaffAction):
+    collector_name: str = Field(min_length=1, max_length=100)
+    collector_nik: str = Field(pattern=r"^\d{16}$", description="NIK of the collector")
+    relationship: str = Field(
+        min_length=2, max_length=40, description="Collector's relation to the applicant"
+    )
+
+
+class DeliveryView(BaseModel):
+    application_id: str
+    document_id: str
+    tracking_code: str
+    service_code: str
+    register_number: str
+    subject_name: str
+    applicant_name: str
+    village_code: str
+    status: DeliveryStatus
+    dispatched_to: str | None
+    receipt_number: str | None
+    received_at: datetime
+
+
+class RegisterEntry(BaseModel):
+    register_number: str
+    document_id: str
+    application_id: str
+    service_code: str
+    subject_name: str
+    receipt_number: str
+    collector_name: str
+    recorded_on: date
+    recorded_by: str

@@ -1,0 +1,265 @@
+"""Distribution stage: print, dispatch to the village, hand over, register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from services.distribution.repository import DeliveryRepository
+from services.distribution.schemas import (
+    DeliveryStatus,
+    DeliveryView,
+    DispatchRequest,
+    HandOverRequest,
+    RegisterEntry,
+)
+from services.distribution.settings import DistributionSettings
+from shared.database import Document
+from shared.errors import ConflictError, NotFoundError
+from shared.events import (
+    DocumentDispatched,
+    DocumentHandedOver,
+    DocumentPrinted,
+    DocumentSigned,
+    Envelope,
+    EventType,
+    Payload,
+    RegisterRecorded,
+    new_event,
+)
+from shared.storage import ObjectStore
+
+log = structlog.get_logger()
+
+SOURCE = "/dompak/distribution"
+HANDED_OVER_FROM = (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED)
+
+
+class DistributionService:
+    def __init__(
+        self,
+        repository: DeliveryRepository,
+        documents: ObjectStore,
+        settings: DistributionSettings,
+        on_outbox_written: Callable[[], None],
+    ) -> None:
+        self._repository = repository
+        self._documents = documents
+        self._settings = settings
+        self._on_outbox_written = on_outbox_written
+
+    async def open_delivery(self, event: Envelope) -> None:
+        """Put a signed document in the print queue; a redelivery changes nothing."""
+        signed = DocumentSigned.model_validate(event.data)
+        created = await self._repository.deliveries.insert(
+            {
+                "_id": event.subject,
+                "document_id": signed.document_id,
+                "tracking_code": signed.tracking_code,
+                "service_code": signed.service_code,
+                "register_number": signed.register_number,
+                "object_key": signed.object_key,
+                "sha256": signed.sha256,
+                "subject_name": signed.subject_name,
+                "applicant": signed.applicant.model_dump(mode="json"),
+                "village_code": signed.village_code,
+                "status": DeliveryStatus.AWAITING_PRINT.value,
+                "dispatched_to": None,
+                "receipt_number": None,
+                "correlation_id": event.correlationid,
+                "received_at": datetime.now(UTC),
+            },
+            [],
+        )
+        log.info("delivery.opened" if created else "delivery.duplicate_ignored")
+
+    async def document_pdf(self, application_id: str) -> bytes:
+        """Return the signed PDF, checked against the digest in the signing event."""
+        delivery = await self.get(application_id)
+        return await self._documents.get(
+            delivery["object_key"], expected_sha256=delivery["sha256"]
+        )
+
+    async def mark_printed(self, application_id: str, actor: str) -> Document:
+        current = await self._in_status(
+            application_id, (DeliveryStatus.AWAITING_PRINT,), "printed"
+        )
+        event = self._event(
+            current,
+            EventType.DOCUMENT_PRINTED,
+            DocumentPrinted(document_id=current["document_id"], actor=actor),
+        )
+        changes = {"status": DeliveryStatus.PRINTED.value, "printed_by": actor}
+        return await self._apply(current, changes, [event])
+
+    async def dispatch(self, application_id: str, request: DispatchRequest) -> Document:
+        current = await self._in_status(
+            application_id, (DeliveryStatus.PRINTED,), "dispatched"
+        )
+        village_code = request.village_code or current["village_code"]
+        event = self._event(
+            current,
+            EventType.DOCUMENT_DISPATCHED,
+            DocumentDispatched(
+                document_id=current["document_id"],
+                village_code=village_code,
+                actor=request.actor,
+            ),
+        )
+        changes = {
+            "status": DeliveryStatus.DISPATCHED.value,
+            "dispatched_to": village_code,
+            "dispatched_by": request.actor,
+        }
+        return await self._apply(current, changes, [event])
+
+    async def hand_over(
+        self, application_id: str, request: HandOverRequest
+    ) -> Document:
+        """Record the hand-over with a receipt and enter the deed in the register.
+
+        The register entry is written first, keyed by the register number; a
+        retry after a crash finds it and reuses its receipt number.
+        """
+        current = await self._in_status(application_id, HANDED_OVER_FROM, "handed over")
+        entry = await self._register(current, request)
+        handed_over = self._event(
+            current,
+            EventType.DOCUMENT_HANDED_OVER,
+            DocumentHandedOver(
+                document_id=current["document_id"],
+                register_number=current["register_number"],
+                receipt_number=entry["receipt_number"],
+                collector_name=request.collector_name,
+                collector_nik=request.collector_nik,
+                actor=request.actor,
+            ),
+        )
+        recorded = self._event(
+            current,
+            EventType.REGISTER_RECORDED,
+            RegisterRecorded(
+                register_number=current["register_number"],
+                document_id=current["document_id"],
+                service_code=current["service_code"],
+                recorded_on=entry["recorded_on"],
+                actor=request.actor,
+            ),
+        )
+        changes = {
+            "status": DeliveryStatus.HANDED_OVER.value,
+            "receipt_number": entry["receipt_number"],
+            "collector": {
+                "name": request.collector_name,
+                "nik": request.collector_nik,
+                "relationship": request.relationship,
+            },
+            "handed_over_by": request.actor,
+        }
+        return await self._apply(current, changes, [handed_over, recorded])
+
+    async def _register(self, delivery: Document, request: HandOverRequest) -> Document:
+        now = datetime.now(UTC)
+        region = self._settings.region_code
+
+        def build(serial: int) -> Document:
+            return {
+                "_id": delivery["register_number"],
+                "register_number": delivery["register_number"],
+                "year": now.year,
+                "serial": serial,
+                "receipt_number": f"TT-{region}-{now.year}-{serial:06d}",
+                "document_id": delivery["document_id"],
+                "application_id": delivery["_id"],
+                "service_code": delivery["service_code"],
+                "subject_name": delivery["subject_name"],
+                "collector_name": request.collector_name,
+                "recorded_on": now.date().isoformat(),
+                "recorded_by": request.actor,
+            }
+
+        entry = await self._repository.record_in_register(
+            delivery["register_number"], year=now.year, build=build
+        )
+        log.info("register.entry_written", register_number=entry["_id"])
+        return entry
+
+    async def get(self, application_id: str) -> Document:
+        delivery = await self._repository.get(application_id)
+        if delivery is None:
+            raise NotFoundError(
+                f"no delivery for application {application_id!r}; it may not have "
+                "been signed yet"
+            )
+        return delivery
+
+    async def queue(
+        self, status: DeliveryStatus, village_code: str | None, limit: int = 200
+    ) -> list[DeliveryView]:
+        deliveries = await self._repository.queue(status.value, village_code, limit)
+        return [to_view(delivery) for delivery in deliveries]
+
+    async def search_register(
+        self, number: str | None, name: str | None, limit: int = 100
+    ) -> list[RegisterEntry]:
+        query: dict[str, Any] = {}
+        if number:
+            query["_id"] = number
+        if name:
+            query["subject_name"] = name
+        entries = await self._repository.find_in_register(query, limit)
+        return [RegisterEntry.model_validate(entry) for entry in entries]
+
+    async def _in_status(
+        self,
+        application_id: str,
+        allowed: tuple[DeliveryStatus, ...],
+        action: str,
+    ) -> Document:
+        delivery = await self.get(application_id)
+        if delivery["status"] not in {s.value for s in allowed}:
+            expected = " or ".join(s.value for s in allowed)
+            raise ConflictError(
+                f"document of application {application_id} is {delivery['status']}, "
+                f"so it cannot be {action}; it must be {expected}",
+                status=delivery["status"],
+            )
+        return delivery
+
+    def _event(
+        self, delivery: Document, event_type: EventType, payload: Payload
+    ) -> Envelope:
+        event = new_event(
+            source=SOURCE,
+            event_type=event_type,
+            application_id=delivery["_id"],
+            payload=payload,
+        )
+        return event.model_copy(update={"correlationid": delivery["correlation_id"]})
+
+    async def _apply(
+        self, current: Document, changes: dict[str, Any], events: list[Envelope]
+    ) -> Document:
+        return await self._repository.deliveries.apply(
+            current, changes, events, on_written=self._on_outbox_written
+        )
+
+
+def to_view(delivery: Document) -> DeliveryView:
+    return DeliveryView(
+        application_id=delivery["_id"],
+        document_id=delivery["document_id"],
+        tracking_code=delivery["tracking_code"],
+        service_code=delivery["service_code"],
+        register_number=delivery["register_number"],
+        subject_name=delivery["subject_name"],
+        applicant_name=delivery["applicant"]["name"],
+        village_code=delivery["village_code"],
+        status=delivery["status"],
+        dispatched_to=delivery["dispatched_to"],
+        receipt_number=delivery["receipt_number"],
+        received_at=delivery["received_at"],
+    )

@@ -1,0 +1,12 @@
+"""Settings of the distribution service (env prefix `DOMPAK_`)."""
+
+from __future__ import annotations
+
+from shared.settings import ServiceSettings
+
+
+class DistributionSettings(ServiceSettings):
+    distribution_port: int = 8004
+    region_code: str = "1217"
+    # Bucket where the signing service stores signed deeds; read-only here.
+    signed_documents_bucket: str = "dompak-signing-documents"
