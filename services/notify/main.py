@@ -1,0 +1,68 @@
+"""Wiring of the notify service: settings, connections, routes, workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from services.notify import agents, api
+from services.notify.channels import EmailChannel
+from services.notify.repository import NotificationRepository
+from services.notify.service import NotifyService
+from services.notify.settings import NotifySettings
+from shared.events import Topic
+from shared.logging import configure_logging
+from shared.runtime import ServiceRuntime
+from shared.web import create_api
+
+NAME = "notify"
+
+
+def create_app(settings: NotifySettings | None = None) -> FastAPI:
+    settings = settings or NotifySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = ServiceRuntime(NAME, settings)
+        repository = NotificationRepository(runtime.db)
+        await repository.create_indexes()
+        email = EmailChannel(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_from,
+            timeout=settings.smtp_timeout_seconds,
+        )
+        service = NotifyService(repository, email, settings, runtime.wake_relay)
+        app.state.service = service
+        try:
+            await runtime.start(
+                outbox_topic=Topic.NOTIFY,
+                outbox_collections=[repository.notifications],
+                consume=agents.CONSUMED_TOPICS,
+                handlers=agents.handlers(service),
+            )
+            yield
+        finally:
+            await runtime.stop()
+
+    app = create_api(
+        title="DOMPAK notify",
+        description="Messages to residents on every state change.",
+        lifespan=lifespan,
+    )
+    app.include_router(api.router)
+    return app
+
+
+def run() -> None:
+    settings = NotifySettings()
+    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.notify_port,
+        log_config=None,
+    )
