@@ -1,0 +1,1 @@
+"""Developer commands: run the whole system locally and drive a demo through it."""

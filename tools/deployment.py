@@ -1,0 +1,146 @@
+"""Start the servers and every DOMPAK service on this machine, and stop them.
+
+Servers come from the environment (DOMPAK_KAFKA_BOOTSTRAP and friends) or
+from the native launcher in `shared.devstack`; each service runs as its own
+process (`python -m services.<name>`) with its log under the state directory.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import structlog
+
+from shared.devstack import DevStack, Endpoints, endpoints_from_environment
+
+log = structlog.get_logger()
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+# Service name and the environment variable of its HTTP port, in start order.
+SERVICES: dict[str, tuple[str, int]] = {
+    "intake": ("DOMPAK_INTAKE_PORT", 8001),
+    "verification": ("DOMPAK_VERIFICATION_PORT", 8002),
+    "signing": ("DOMPAK_SIGNING_PORT", 8003),
+    "distribution": ("DOMPAK_DISTRIBUTION_PORT", 8004),
+    "notify": ("DOMPAK_NOTIFY_PORT", 8005),
+}
+READY_TIMEOUT_SECONDS = 120.0
+STOP_GRACE_SECONDS = 15.0
+
+
+def service_url(name: str) -> str:
+    """Return the base URL of a service, honouring its port variable."""
+    variable, default = SERVICES[name]
+    return f"http://127.0.0.1:{os.environ.get(variable, default)}"
+
+
+def is_running(name: str = "intake") -> bool:
+    """Tell whether a service answers its health check."""
+    try:
+        return httpx.get(f"{service_url(name)}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@dataclass
+class LocalDeployment:
+    """The servers plus the five service processes."""
+
+    state_dir: Path
+    stack: DevStack | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self) -> dict[str, str]:
+        """Start everything and return the service URLs once all are healthy."""
+        endpoints = self._start_servers()
+        environment = {
+            **os.environ,
+            **endpoints.as_env(),
+            "DOMPAK_STATE_DIR": str(self.state_dir),
+            "DOMPAK_PKI_DIR": str(self.state_dir / "pki"),
+            "PYTHONPATH": str(REPOSITORY),
+        }
+        self._run_setup(environment)
+        logs = self.state_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        for name in SERVICES:
+            self.processes[name] = self._spawn(name, environment, logs / f"{name}.log")
+        self._wait_until_healthy(logs)
+        return {name: service_url(name) for name in SERVICES}
+
+    def _start_servers(self) -> Endpoints:
+        endpoints = endpoints_from_environment()
+        if endpoints is not None:
+            log.info("servers.from_environment")
+            return endpoints
+        self.stack = DevStack(self.state_dir / "stack")
+        self.stack.install()
+        return self.stack.start()
+
+    def _run_setup(self, environment: dict[str, str]) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "services.signing.setup"],
+            env=environment,
+            cwd=REPOSITORY,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def _spawn(
+        self, name: str, environment: dict[str, str], log_path: Path
+    ) -> subprocess.Popen[bytes]:
+        with log_path.open("ab") as output:
+            return subprocess.Popen(  # noqa: S603 (fixed command)
+                [sys.executable, "-m", f"services.{name}"],
+                env=environment,
+                cwd=REPOSITORY,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def _wait_until_healthy(self, logs: Path) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        waiting = set(SERVICES)
+        while waiting:
+            for name in sorted(waiting):
+                process = self.processes[name]
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"service {name} exited with code {process.returncode} "
+                        f"while starting; see {logs / f'{name}.log'}"
+                    )
+                if is_running(name):
+                    waiting.discard(name)
+                    log.info("service.ready", service=name, url=service_url(name))
+            if waiting and time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"services {', '.join(sorted(waiting))} not ready after "
+                    f"{READY_TIMEOUT_SECONDS:.0f} s; see their logs in {logs}"
+                )
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        """Stop the services (SIGTERM, SIGKILL after a grace period), then servers."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for name, process in self.processes.items():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("service.killed", service=name)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+        if self.stack is not None:
+            self.stack.stop()

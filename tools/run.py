@@ -1,0 +1,39 @@
+"""`make run`: start the servers and all services; Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from shared.logging import configure_logging
+from tools.deployment import REPOSITORY, LocalDeployment
+
+
+def main() -> int:
+    configure_logging("run", log_format="console", level="INFO")
+    state_dir = Path(os.environ.get("DOMPAK_STATE_DIR", REPOSITORY / "var")).resolve()
+    deployment = LocalDeployment(state_dir)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        urls = deployment.start()
+        print("\nDOMPAK is running:")  # noqa: T201
+        for name, url in urls.items():
+            print(f"  {name:<13} {url}  (API docs: {url}/docs)")  # noqa: T201
+        print(f"Logs: {state_dir / 'logs'}. Press Ctrl-C to stop.\n")  # noqa: T201
+        signal.pause()
+    except KeyboardInterrupt:
+        print("\nStopping DOMPAK ...")  # noqa: T201
+    finally:
+        deployment.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
