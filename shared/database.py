@@ -21,4 +21,3 @@ def connect(url: str) -> AsyncMongoClient[Document]:
 def database_name(service: str) -> str:
     """Return the database of one service: each service owns its own."""
     return f"dompak_{service}"
-

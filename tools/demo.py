@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +58,17 @@ def _wait_for(
         time.sleep(0.3)
 
 
-def drive(client: httpx.Client, output_dir: Path, passphrase: str) -> dict[str, Any]:
-    intake = service_url("intake")
-    verification = service_url("verification")
-    signing = service_url("signing")
-    distribution = service_url("distribution")
+def drive(
+    client: httpx.Client,
+    output_dir: Path,
+    passphrase: str,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Carry one application from submission to the register; return its facts."""
+    intake = service_url("intake", environ)
+    verification = service_url("verification", environ)
+    signing = service_url("signing", environ)
+    distribution = service_url("distribution", environ)
 
     papers = birth_deed_papers(seed=7)
     files = [

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,33 +36,50 @@ READY_TIMEOUT_SECONDS = 120.0
 STOP_GRACE_SECONDS = 15.0
 
 
-def service_url(name: str) -> str:
-    """Return the base URL of a service, honouring its port variable."""
+def service_port(name: str, environ: Mapping[str, str] | None = None) -> int:
+    """Return the HTTP port of a service, honouring its port variable."""
     variable, default = SERVICES[name]
-    return f"http://127.0.0.1:{os.environ.get(variable, default)}"
+    return int((os.environ if environ is None else environ).get(variable, default))
 
 
-def is_running(name: str = "intake") -> bool:
+def service_url(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """Return the base URL of a service, honouring its port variable."""
+    return f"http://127.0.0.1:{service_port(name, environ)}"
+
+
+def is_running(name: str = "intake", environ: Mapping[str, str] | None = None) -> bool:
     """Tell whether a service answers its health check."""
     try:
-        return httpx.get(f"{service_url(name)}/health", timeout=2).status_code == 200
+        response = httpx.get(f"{service_url(name, environ)}/health", timeout=2)
     except httpx.HTTPError:
         return False
+    return response.status_code == 200
 
 
 @dataclass
 class LocalDeployment:
-    """The servers plus the five service processes."""
+    """The servers plus the five service processes.
+
+    `endpoints` names servers that are already running; without it the
+    servers come from the environment or the native launcher. `environ`
+    adds variables for the services, such as their ports.
+    """
 
     state_dir: Path
+    endpoints: Endpoints | None = None
+    environ: dict[str, str] = field(default_factory=dict)
     stack: DevStack | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
+    @property
+    def service_environment(self) -> dict[str, str]:
+        return {**os.environ, **self.environ}
+
     def start(self) -> dict[str, str]:
         """Start everything and return the service URLs once all are healthy."""
-        endpoints = self._start_servers()
+        endpoints = self.endpoints or self._start_servers()
         environment = {
-            **os.environ,
+            **self.service_environment,
             **endpoints.as_env(),
             "DOMPAK_STATE_DIR": str(self.state_dir),
             "DOMPAK_PKI_DIR": str(self.state_dir / "pki"),
@@ -73,7 +91,7 @@ class LocalDeployment:
         for name in SERVICES:
             self.processes[name] = self._spawn(name, environment, logs / f"{name}.log")
         self._wait_until_healthy(logs)
-        return {name: service_url(name) for name in SERVICES}
+        return {name: service_url(name, environment) for name in SERVICES}
 
     def _start_servers(self) -> Endpoints:
         endpoints = endpoints_from_environment()
@@ -118,9 +136,9 @@ class LocalDeployment:
                         f"service {name} exited with code {process.returncode} "
                         f"while starting; see {logs / f'{name}.log'}"
                     )
-                if is_running(name):
+                if is_running(name, self.service_environment):
                     waiting.discard(name)
-                    log.info("service.ready", service=name, url=service_url(name))
+                    log.info("service.ready", service=name)
             if waiting and time.monotonic() > deadline:
                 raise TimeoutError(
                     f"services {', '.join(sorted(waiting))} not ready after "
