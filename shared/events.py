@@ -94,6 +94,7 @@ class ApplicationSubmitted(Payload):
 class MissingFile(Payload):
     requirement: str
     reason: str
+    label: str = ""  # the requirement in words the resident reads
 
 
 class ApplicationDocumentsRequested(Payload):

@@ -12,7 +12,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from shared.errors import PayloadTooLargeError, ValidationFailedError
 
@@ -97,6 +97,11 @@ def _decode(
 
 
 def _reencode(image: Image.Image, kind: str) -> CleanImage:
+    # Phones store the camera's rotation as an EXIF tag; apply it before the
+    # tag is dropped, or the paper is stored sideways.
+    image = ImageOps.exif_transpose(image)
+    # Pillow copies a JPEG comment segment from `info` into the new file.
+    image.info.clear()
     output = io.BytesIO()
     if kind == "jpeg":
         rgb = image.convert("RGB")

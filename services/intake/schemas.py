@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-NIK_PATTERN = re.compile(r"^\d{16}$")
-VILLAGE_CODE_PATTERN = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+NIK_PATTERN = re.compile(r"^[0-9]{16}$")
+VILLAGE_CODE_PATTERN = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$")
 NAME_PUNCTUATION = set(" '-.,")
 FEMALE_DAY_OFFSET = 40
 
@@ -66,6 +66,10 @@ def check_name(value: str) -> str:
     value = " ".join(unicodedata.normalize("NFC", value).split())
     if not value:
         raise ValueError("the name is empty; write the name as on the KK")
+    if not any(c.isalpha() for c in value):
+        raise ValueError(
+            f"the name {value!r} has no letters; write the name as on the KK"
+        )
     if len(value) > 100:
         raise ValueError(f"the name {value[:20]!r}... is longer than 100 characters")
     bad = sorted({c for c in value if not (c.isalpha() or c in NAME_PUNCTUATION)})

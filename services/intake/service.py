@@ -14,6 +14,7 @@ import structlog
 from services.intake.files import clean_image
 from services.intake.repository import ApplicationRepository
 from services.intake.schemas import (
+    REQUIREMENT_LABELS,
     ApplicationView,
     BirthDeedApplication,
     DocumentsRequest,
@@ -278,7 +279,11 @@ class IntakeService:
                     requirement=str(item.requirement),
                 )
         missing = [
-            MissingFile(requirement=m.requirement, reason=m.reason)
+            MissingFile(
+                requirement=m.requirement,
+                reason=m.reason,
+                label=REQUIREMENT_LABELS[m.requirement],
+            )
             for m in request.missing
         ]
         event = new_event(

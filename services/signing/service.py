@@ -44,8 +44,13 @@ DOCUMENT_TYPE_NAMES = {"birth_deed": "Kutipan Akta Kelahiran"}
 
 
 def mask_nik(nik: str) -> str:
-    """Keep the region (first 6 digits) and the last 2; hide birth date and serial."""
-    return nik[:6] + "*" * (len(nik) - 8) + nik[-2:]
+    """Keep the region (first 6 digits) and the last 2; hide birth date and serial.
+
+    Anything that is not a 16-digit NIK is hidden completely.
+    """
+    if len(nik) != 16 or not nik.isascii() or not nik.isdigit():
+        return "*" * len(nik)
+    return nik[:6] + "*" * 8 + nik[-2:]
 
 
 class SigningService:

@@ -53,7 +53,8 @@ class BirthDeedDraft(BaseModel):
     def _normalise(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        return " ".join(unicodedata.normalize("NFC", value).split())
+        # A blank optional name (no recorded father) means no name at all.
+        return " ".join(unicodedata.normalize("NFC", value).split()) or None
 
     @field_validator("birth_date")
     @classmethod
