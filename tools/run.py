@@ -20,6 +20,9 @@ def main() -> int:
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    # Installed explicitly: a shell without job control starts background
+    # commands with SIGINT ignored, and Python then keeps ignoring it.
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
         urls = deployment.start()
