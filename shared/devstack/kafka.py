@@ -184,8 +184,8 @@ class KafkaServer(ManagedServer):
             *self._java(),
             "kafka.tools.StorageTool",
             "format",
-            "-t",
-            self._cluster_id(),
+            # The = form keeps an id that starts with "-" from reading as an option.
+            f"--cluster-id={self._cluster_id()}",
             "-c",
             str(self.properties_file),
             "--ignore-formatted",
