@@ -73,6 +73,25 @@ def install_error_handlers(app: FastAPI) -> None:
             },
         )
 
+    @app.exception_handler(Exception)
+    async def handle_unexpected_error(
+        request: Request, error: Exception
+    ) -> JSONResponse:
+        # Starlette re-raises after this handler, so the traceback also reaches
+        # the server log; this line adds the path and the bound request id.
+        log.error(
+            "request.failed", path=request.url.path, error=repr(error), exc_info=error
+        )
+        return JSONResponse(
+            status_code=500,
+            content={
+                "error": "internal_error",
+                "message": "the server failed to handle the request; the failure is "
+                "logged with its request id, so report that id to the office",
+                "detail": {},
+            },
+        )
+
     @app.exception_handler(RequestValidationError)
     async def handle_validation_error(
         request: Request, error: RequestValidationError

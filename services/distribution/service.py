@@ -18,7 +18,7 @@ from services.distribution.schemas import (
 )
 from services.distribution.settings import DistributionSettings
 from shared.database import Document
-from shared.errors import ConflictError, NotFoundError
+from shared.errors import ConflictError, NotFoundError, ServiceError
 from shared.events import (
     DocumentDispatched,
     DocumentHandedOver,
@@ -30,12 +30,19 @@ from shared.events import (
     RegisterRecorded,
     new_event,
 )
-from shared.storage import ObjectStore
+from shared.storage import IntegrityError, ObjectNotFoundError, ObjectStore
 
 log = structlog.get_logger()
 
 SOURCE = "/dompak/distribution"
 HANDED_OVER_FROM = (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED)
+
+
+class DocumentUnavailableError(ServiceError):
+    """The signed PDF is missing from storage or does not match its SHA-256."""
+
+    status_code = 500
+    code = "document_unavailable"
 
 
 class DistributionService:
@@ -79,9 +86,23 @@ class DistributionService:
     async def document_pdf(self, application_id: str) -> bytes:
         """Return the signed PDF, checked against the digest in the signing event."""
         delivery = await self.get(application_id)
-        return await self._documents.get(
-            delivery["object_key"], expected_sha256=delivery["sha256"]
-        )
+        object_key = delivery["object_key"]
+        try:
+            return await self._documents.get(
+                object_key, expected_sha256=delivery["sha256"]
+            )
+        except (IntegrityError, ObjectNotFoundError) as error:
+            log.error(
+                "document.unavailable",
+                application_id=application_id,
+                object_key=object_key,
+                error=str(error),
+            )
+            raise DocumentUnavailableError(
+                f"the signed PDF of application {application_id} cannot be served: "
+                f"{error}; restore the object from a backup before printing",
+                object_key=object_key,
+            ) from error
 
     async def mark_printed(self, application_id: str, actor: str) -> Document:
         current = await self._in_status(

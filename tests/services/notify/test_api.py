@@ -1,0 +1,369 @@
+"""Notify service on the real servers: recipients, emails over SMTP, inbox."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import mailbox
+import uuid
+from collections.abc import AsyncIterator, MutableMapping
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+from structlog.testing import capture_logs
+
+from services.notify import agents
+from services.notify.main import create_app
+from services.notify.service import NotifyService, RecipientUnknownError
+from services.notify.settings import NotifySettings
+from shared.broker import EventPublisher
+from shared.consumer import EventConsumer
+from shared.devstack import Endpoints
+from shared.events import (
+    Applicant,
+    ApplicationAccepted,
+    ApplicationDrafted,
+    ApplicationSubmitted,
+    Envelope,
+    EventType,
+    Payload,
+    Topic,
+    new_event,
+)
+from tests.conftest import settings_values
+from tests.support import eventually, running_app
+from tools.samples import birth_deed_application
+
+pytestmark = pytest.mark.integration
+
+PUBLIC_INTAKE_URL = "http://127.0.0.1:28001"
+
+
+@pytest.fixture(scope="module")
+def maildir(endpoints: Endpoints) -> Path:
+    if endpoints.maildir is None:
+        pytest.skip("the SMTP server's Maildir is unknown, so sent mail is unreadable")
+    return endpoints.maildir
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
+    settings = NotifySettings(
+        **settings_values(endpoints, state_dir),  # type: ignore[arg-type]
+        smtp_host=endpoints.smtp_host,
+        smtp_port=endpoints.smtp_port,
+        public_intake_url=PUBLIC_INTAKE_URL,
+    )
+    application = create_app(settings)
+    async with running_app(application) as client:
+        application.state.client = client
+        yield application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> httpx.AsyncClient:
+    http: httpx.AsyncClient = app.state.client
+    return http
+
+
+@pytest.fixture
+def service(app: FastAPI) -> NotifyService:
+    notify: NotifyService = app.state.service
+    return notify
+
+
+class Application:
+    """One made-up application and the events about it."""
+
+    def __init__(self, seed: int, *, with_email: bool = True) -> None:
+        self.id = str(uuid.uuid4())
+        code = uuid.uuid4().hex[:8].upper()
+        self.tracking_code = f"UJIN-{code[:4]}-{code[4:]}"
+        self.form = birth_deed_application(seed)
+        person = self.form["applicant"]
+        self.email: str | None = (
+            f"pemohon.{code.lower()}@contoh.localhost" if with_email else None
+        )
+        self.applicant = Applicant(
+            nik=person["nik"], name=person["name"], email=self.email
+        )
+
+    def event(self, event_type: EventType, payload: Payload) -> Envelope:
+        return new_event(
+            source="/test",
+            event_type=event_type,
+            application_id=self.id,
+            payload=payload,
+        )
+
+    def submitted(self) -> Envelope:
+        return self.event(
+            EventType.APPLICATION_SUBMITTED,
+            ApplicationSubmitted(
+                service_code="birth_deed",
+                tracking_code=self.tracking_code,
+                applicant=self.applicant,
+                village_code=self.form["village_code"],
+                form=self.form,
+                files=[],
+            ),
+        )
+
+    def accepted(self) -> Envelope:
+        return self.event(
+            EventType.APPLICATION_ACCEPTED,
+            ApplicationAccepted(
+                service_code="birth_deed",
+                tracking_code=self.tracking_code,
+                applicant=self.applicant,
+                village_code=self.form["village_code"],
+                form=self.form,
+                files=[],
+                actor="loket.uji",
+            ),
+        )
+
+    def drafted(self) -> Envelope:
+        return self.event(
+            EventType.APPLICATION_DRAFTED,
+            ApplicationDrafted(
+                division="pencatatan_sipil", draft={}, actor="operator.uji"
+            ),
+        )
+
+
+def mails_about(maildir: Path, tracking_code: str) -> list[EmailMessage]:
+    """Return the stored emails whose subject names a tracking code."""
+    box = mailbox.Maildir(maildir, create=False)
+    found = []
+    for key in box.iterkeys():
+        message = email.message_from_bytes(
+            box.get_bytes(key), policy=email.policy.default
+        )
+        assert isinstance(message, EmailMessage)
+        if tracking_code in str(message["Subject"]):
+            found.append(message)
+    return found
+
+
+def body_of(message: EmailMessage) -> str:
+    return str(message.get_content())
+
+
+async def notifications_of(
+    service: NotifyService, application_id: str
+) -> list[dict[str, Any]]:
+    views = await service.of_application(application_id)
+    return [view.model_dump(mode="json") for view in views]
+
+
+async def test_submitted_event_emails_recipient(
+    service: NotifyService, maildir: Path
+) -> None:
+    application = Application(31)
+
+    await service.notify(application.submitted())
+
+    recipient = await service._repository.recipient(application.id)
+    notifications = await notifications_of(service, application.id)
+    mails = mails_about(maildir, application.tracking_code)
+    assert recipient is not None
+    assert recipient["tracking_code"] == application.tracking_code
+    assert recipient["email"] == application.email
+    assert recipient["name"] == application.applicant.name
+    assert len(notifications) == 1
+    assert notifications[0]["channels"] == {"in_app": "sent", "email": "sent"}
+    assert len(mails) == 1
+    assert mails[0]["To"] == application.email
+
+
+async def test_email_carries_texts_and_link(
+    service: NotifyService, maildir: Path
+) -> None:
+    application = Application(32)
+
+    await service.notify(application.submitted())
+
+    [notification] = await notifications_of(service, application.id)
+    [mail] = mails_about(maildir, application.tracking_code)
+    body = body_of(mail)
+    assert f"Yth. {application.applicant.name}" in body
+    assert notification["text_id"] in body
+    assert notification["text_en"] in body
+    assert f"{PUBLIC_INTAKE_URL}/track/{application.tracking_code}" in body
+
+
+async def test_later_event_sends_another_email(
+    service: NotifyService, maildir: Path
+) -> None:
+    application = Application(33)
+    await service.notify(application.submitted())
+
+    await service.notify(application.accepted())
+
+    notifications = await notifications_of(service, application.id)
+    bodies = [body_of(mail) for mail in mails_about(maildir, application.tracking_code)]
+    accepted = notifications[1]
+    assert [n["event_type"] for n in notifications] == [
+        "application.submitted",
+        "application.accepted",
+    ]
+    assert accepted["channels"] == {"in_app": "sent", "email": "sent"}
+    assert len(bodies) == 2
+    assert sum(accepted["text_id"] in body for body in bodies) == 1
+
+
+@pytest.mark.parametrize("event_name", ["submitted", "accepted"])
+async def test_redelivered_event_sends_once(
+    service: NotifyService, maildir: Path, event_name: str
+) -> None:
+    application = Application(34)
+    submitted = application.submitted()
+    await service.notify(submitted)
+    event = submitted if event_name == "submitted" else application.accepted()
+    await service.notify(event)
+
+    await service.notify(event)
+
+    notifications = await notifications_of(service, application.id)
+    ids = [n["notification_id"] for n in notifications]
+    mails = mails_about(maildir, application.tracking_code)
+    assert ids.count(event.id) == 1
+    assert len(notifications) == len({submitted.id, event.id})
+    assert len(mails) == len(notifications)
+
+
+async def test_applicant_without_email_in_app_only(
+    service: NotifyService, client: httpx.AsyncClient, maildir: Path
+) -> None:
+    application = Application(35, with_email=False)
+
+    await service.notify(application.submitted())
+    await service.notify(application.accepted())
+
+    notifications = await notifications_of(service, application.id)
+    inbox = await client.get(f"/inbox/{application.tracking_code}")
+    assert [n["channels"] for n in notifications] == [
+        {"in_app": "sent", "email": "skipped"},
+        {"in_app": "sent", "email": "skipped"},
+    ]
+    assert mails_about(maildir, application.tracking_code) == []
+    assert inbox.status_code == 200
+    assert len(inbox.json()) == 2
+
+
+async def test_unknown_recipient_raises(service: NotifyService) -> None:
+    application = Application(36)
+
+    with pytest.raises(RecipientUnknownError, match=application.id):
+        await service.notify(application.accepted())
+
+    assert await notifications_of(service, application.id) == []
+
+
+async def test_consumer_retries_until_recipient_known(
+    service: NotifyService, endpoints: Endpoints, maildir: Path
+) -> None:
+    application = Application(37)
+    accepted = application.accepted()
+    publisher = await asyncio.to_thread(
+        EventPublisher, endpoints.kafka_bootstrap, client_id="dompak-notify-test"
+    )
+    consumer = EventConsumer(
+        "notify-test",
+        agents.handlers(service),
+        publisher,
+        max_attempts=6,
+        retry_base_seconds=0.2,
+    )
+
+    def outcomes(
+        logs: list[MutableMapping[str, Any]], name: str
+    ) -> list[MutableMapping[str, Any]]:
+        return [
+            entry
+            for entry in logs
+            if entry["event"] == name and application.id in entry.get("error", "")
+        ]
+
+    try:
+        with capture_logs() as logs:
+            raw = accepted.model_dump_json().encode()
+            handling = asyncio.create_task(consumer.handle(Topic.INTAKE, 0, 0, raw))
+
+            async def retried() -> bool:
+                return bool(outcomes(logs, "event.retrying"))
+
+            await eventually(retried, seconds=5, what="the first retry")
+            await service.notify(application.submitted())
+            await handling
+    finally:
+        await asyncio.to_thread(publisher.close)
+
+    notifications = await notifications_of(service, application.id)
+    assert outcomes(logs, "event.dead_lettered") == []
+    assert [n["notification_id"] for n in notifications][1:] == [accepted.id]
+    assert len(mails_about(maildir, application.tracking_code)) == 2
+
+
+async def test_inbox_lists_messages_in_order(
+    service: NotifyService, client: httpx.AsyncClient
+) -> None:
+    application = Application(38)
+    events = [application.submitted(), application.accepted(), application.drafted()]
+    for event in events:
+        await service.notify(event)
+
+    response = await client.get(f"/inbox/{application.tracking_code}")
+
+    messages = response.json()
+    assert response.status_code == 200
+    assert [m["notification_id"] for m in messages] == [e.id for e in events]
+    assert [m["event_type"] for m in messages] == [
+        "application.submitted",
+        "application.accepted",
+        "application.drafted",
+    ]
+    for message in messages:
+        assert application.tracking_code in message["text_id"]
+        assert application.tracking_code in message["text_en"]
+
+
+async def test_inbox_code_case_insensitive(
+    service: NotifyService, client: httpx.AsyncClient
+) -> None:
+    application = Application(39)
+    await service.notify(application.submitted())
+
+    response = await client.get(f"/inbox/{application.tracking_code.lower()}")
+
+    assert response.status_code == 200
+    assert len(response.json()) == 1
+
+
+async def test_inbox_unknown_code_not_found(client: httpx.AsyncClient) -> None:
+    response = await client.get("/inbox/ZZZZ-ZZZZ-ZZZZ")
+
+    assert response.status_code == 404
+    assert "ZZZZ-ZZZZ-ZZZZ" in response.json()["message"]
+
+
+async def test_staff_list_shows_channel_states(
+    service: NotifyService, client: httpx.AsyncClient
+) -> None:
+    application = Application(40)
+    await service.notify(application.submitted())
+
+    response = await client.get(f"/applications/{application.id}/notifications")
+
+    [notification] = response.json()
+    assert response.status_code == 200
+    assert notification["application_id"] == application.id
+    assert notification["tracking_code"] == application.tracking_code
+    assert notification["channels"] == {"in_app": "sent", "email": "sent"}
