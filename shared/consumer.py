@@ -27,6 +27,7 @@ from shared.events import Envelope, EventType, Topic
 log = structlog.get_logger()
 
 Handler = Callable[[Envelope], Awaitable[None]]
+MAX_DEAD_LETTER_DELAY_SECONDS = 30.0
 
 
 class PermanentError(Exception):
@@ -72,7 +73,7 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._retry_base_seconds = retry_base_seconds
 
-    def attach(self, app: faust.App, topics: Sequence[Topic]) -> None:
+    def attach(self, app: faust.App, topics: Sequence[str]) -> None:
         """Declare the faust agent that feeds this consumer from `topics`."""
         channel = app.topic(*[str(t) for t in topics], value_type=bytes)
 
@@ -160,5 +161,20 @@ class EventConsumer:
             "event": raw.decode("utf-8", errors="replace"),
         }
         key = envelope.subject if envelope else f"{topic}:{partition}:{offset}"
-        await self._dead_letters.publish_raw(Topic.DEAD_LETTER, key, json.dumps(record))
+        # The offset is committed once this returns, so keep trying until the
+        # dead-letter record is stored: losing it would lose the event.
+        delay = self._retry_base_seconds
+        while True:
+            try:
+                await self._dead_letters.publish_raw(
+                    Topic.DEAD_LETTER, key, json.dumps(record)
+                )
+            except Exception as publish_error:
+                log.error(
+                    "event.dead_letter_failed", error=repr(publish_error), delay=delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_DEAD_LETTER_DELAY_SECONDS)
+            else:
+                break
         log.warning("event.dead_lettered", error=error)
