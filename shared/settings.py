@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+REPOSITORY = Path(__file__).resolve().parent.parent
 LOCAL_S3_SECRET = "dompak-local-secret"  # noqa: S105 (local development default)
 
 
@@ -33,6 +34,14 @@ class ServiceSettings(BaseSettings):
     s3_secure: bool = False
 
     state_dir: Path = Path("var")
+    catalogue_file: Path = Field(
+        default=REPOSITORY / "config" / "catalogue.toml",
+        validation_alias=AliasChoices("catalogue_file", "DOMPAK_CATALOGUE"),
+    )
+    regency_file: Path = Field(
+        default=REPOSITORY / "config" / "regency.toml",
+        validation_alias=AliasChoices("regency_file", "DOMPAK_REGENCY"),
+    )
     http_host: str = "127.0.0.1"
     outbox_poll_seconds: float = 0.5
     consumer_max_attempts: int = 5

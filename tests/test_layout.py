@@ -42,7 +42,7 @@ def test_layout_lists_five_services() -> None:
 @pytest.mark.parametrize("service", SERVICES)
 def test_service_has_every_file_role(service: str) -> None:
     present = {p.name for p in (ROOT / "services" / service).glob("*.py")}
-    assert FILE_ROLES <= present, sorted(FILE_ROLES - present)
+    assert present >= FILE_ROLES, sorted(FILE_ROLES - present)
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -76,7 +76,10 @@ def drive(
     ]
     form = {"application": json.dumps(birth_deed_application(seed=7))}
     submitted = _check(
-        client.post(f"{intake}/applications", data=form, files=files), "submission"
+        client.post(
+            f"{intake}/services/birth_deed/applications", data=form, files=files
+        ),
+        "submission",
     )
     application_id, code = submitted["application_id"], submitted["tracking_code"]
     log.info("demo.submitted", application_id=application_id, tracking_code=code)

@@ -79,6 +79,7 @@ BIRTH_DEED_PAPERS = {
     "mother_id_card": "KTP-EL IBU",
     "father_id_card": "KTP-EL AYAH",
     "marriage_proof": "AKTA PERKAWINAN",
+    "form_f201": "FORMULIR F-2.01",
 }
 
 
@@ -88,3 +89,166 @@ def birth_deed_papers(seed: int = 1) -> dict[str, bytes]:
         field: paper_photo(title, seed=seed * 10 + index)
         for index, (field, title) in enumerate(BIRTH_DEED_PAPERS.items())
     }
+
+
+def synthetic_kk_number(recorded: date, rng: random.Random) -> str:
+    """Build a structurally valid family-card number recorded on a given day."""
+    return f"{DISTRICT_CODE}{recorded:%d%m%y}{rng.randint(1, 9999):04d}"
+
+
+def _person(
+    name: str, birth: date, *, female: bool, rng: random.Random
+) -> dict[str, Any]:
+    return {
+        "nik": synthetic_nik(birth, female=female, rng=rng),
+        "name": name,
+        "sex": "P" if female else "L",
+        "birth_place": "Pangururan",
+        "birth_date": birth.isoformat(),
+    }
+
+
+def _member(
+    person: dict[str, Any], relationship: str, marital_status: str
+) -> dict[str, Any]:
+    return {
+        **person,
+        "relationship": relationship,
+        "religion": "Kristen",
+        "marital_status": marital_status,
+        "education": "SLTA/sederajat",
+        "occupation": "Petani",
+        "father_name": "Ayah Contoh",
+        "mother_name": "Ibu Contoh",
+    }
+
+
+ADDRESS = {"street": "Jalan Contoh No. 1", "rt": "001", "rw": "002"}
+
+
+def application_form(service: str, seed: int = 1) -> dict[str, Any]:
+    """Return a valid JSON form of one of the ten services, for made-up people."""
+    rng = random.Random(seed)
+    today = date.today()
+    husband = _person("Tumpal Sinaga", date(1991, 11, 2), female=False, rng=rng)
+    wife = _person("Rosmaida Situmorang", date(1994, 3, 17), female=True, rng=rng)
+    applicant = {
+        "nik": wife["nik"],
+        "name": wife["name"],
+        "email": f"pemohon{seed}@contoh.localhost",
+        "phone": "081200000000",
+        "relationship": "diri sendiri",
+    }
+    address = {**ADDRESS, "village_code": VILLAGE_CODE}
+    kk_number = synthetic_kk_number(date(2019, 6, 3), rng)
+    forms: dict[str, dict[str, Any]] = {
+        "birth_deed": birth_deed_application(seed),
+        "kk_new": {
+            "reason": "marriage",
+            "address": address,
+            "members": [
+                _member(husband, "kepala_keluarga", "kawin"),
+                _member(wife, "istri_suami", "kawin"),
+            ],
+        },
+        "kk_change": {
+            "reason": "data_change",
+            "kk_number": kk_number,
+            "head": {"nik": husband["nik"], "name": husband["name"]},
+            "change_description": "Penambahan anggota keluarga: anak kedua lahir",
+            "address": address,
+            "members": [
+                _member(husband, "kepala_keluarga", "kawin"),
+                _member(wife, "istri_suami", "kawin"),
+            ],
+        },
+        "ktp_el_new": {
+            "holder": {
+                **_person("Lamhot Simbolon", date(2008, 1, 9), female=False, rng=rng),
+                "religion": "Katolik",
+                "marital_status": "belum_kawin",
+                "occupation": "Pelajar/Mahasiswa",
+            },
+            "kk_number": kk_number,
+            "address": address,
+            "preferred_date": (today + timedelta(days=7)).isoformat(),
+        },
+        "ktp_el_reissue": {
+            "holder": {
+                **wife,
+                "religion": "Kristen",
+                "marital_status": "kawin",
+                "occupation": "Wiraswasta",
+            },
+            "kk_number": kk_number,
+            "reason": "damaged",
+            "address": address,
+        },
+        "marriage_deed": {
+            "husband": {**husband, "religion": "Kristen"},
+            "wife": {**wife, "religion": "Kristen"},
+            "marriage_date": (today - timedelta(days=10)).isoformat(),
+            "marriage_place": "Gereja HKBP Pangururan",
+            "religion": "Kristen",
+            "religious_leader": "Pdt. Contoh Sihombing",
+            "witnesses": [
+                {
+                    "nik": synthetic_nik(date(1980, 5, 5), female=False, rng=rng),
+                    "name": "Saksi Pertama",
+                },
+                {
+                    "nik": synthetic_nik(date(1982, 7, 7), female=True, rng=rng),
+                    "name": "Saksi Kedua",
+                },
+            ],
+            "village_code": VILLAGE_CODE,
+        },
+        "divorce_deed": {
+            "former_husband": husband,
+            "former_wife": wife,
+            "marriage_deed_number": "1217-PK-01022015-0007",
+            "court": "Pengadilan Negeri Balige",
+            "ruling_number": "12/Pdt.G/2026/PN Blg",
+            "ruling_date": (today - timedelta(days=40)).isoformat(),
+            "final_date": (today - timedelta(days=20)).isoformat(),
+            "village_code": VILLAGE_CODE,
+        },
+        "death_deed": {
+            "deceased": _person(
+                "Ompu Contoh Naibaho", date(1940, 2, 1), female=False, rng=rng
+            ),
+            "marital_status": "kawin",
+            "death_date": (today - timedelta(days=5)).isoformat(),
+            "death_place": "Pangururan",
+            "cause": "Sakit",
+            "kk_number": kk_number,
+            "village_code": VILLAGE_CODE,
+        },
+        "moving_letter": {
+            "head": {"nik": husband["nik"], "name": husband["name"]},
+            "kk_number": kk_number,
+            "members_moving": [
+                {"nik": husband["nik"], "name": husband["name"]},
+                {"nik": wife["nik"], "name": wife["name"]},
+            ],
+            "origin": address,
+            "destination": {**ADDRESS, "village_code": "12.12.01.2001"},
+            "reason": "Pekerjaan",
+            "moving_date": (today + timedelta(days=14)).isoformat(),
+            "joining_household": False,
+        },
+        "kia": {
+            "child": _person(
+                "Anak Contoh Sinaga", date(today.year - 6, 4, 4), female=False, rng=rng
+            ),
+            "kk_number": kk_number,
+            "head_of_family": husband["name"],
+            "father_name": husband["name"],
+            "mother_name": wife["name"],
+            "address": address,
+        },
+    }
+    form = forms[service]
+    if service != "birth_deed":
+        form = {"applicant": applicant, **form}
+    return form

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from services.intake.forms import FORMS
 from services.intake.schemas import (
-    REQUIREMENT_LABELS,
     ApplicationView,
-    BirthDeedApplication,
     DocumentsRequest,
     QueueItem,
     StaffAction,
@@ -61,50 +58,50 @@ async def _read_multipart(
     return application_json, uploads
 
 
-def _parse_application(raw: str | None) -> BirthDeedApplication:
-    if raw is None:
-        raise ValidationFailedError(
-            "the form field 'application' is missing; send the application data "
-            "as JSON in it"
-        )
-    try:
-        return BirthDeedApplication.model_validate(json.loads(raw))
-    except json.JSONDecodeError as error:
-        raise ValidationFailedError(
-            f"the field 'application' is not valid JSON ({error.msg} at position "
-            f"{error.pos}); send the application data as a JSON object"
-        ) from error
-    except ValidationError as error:
-        problems = [
-            {
-                "field": ".".join(str(p) for p in e["loc"]) or "application",
-                "message": e["msg"],
-            }
-            for e in error.errors()
-        ]
-        summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-        raise ValidationFailedError(
-            f"the application is invalid: {summary}", problems=problems
-        ) from error
+@router.get("/services", tags=["resident"])
+async def list_services(service: Service) -> list[dict[str, Any]]:
+    """List the services the office offers, from the catalogue."""
+    return [
+        {
+            "code": entry.code,
+            "name_id": entry.name_id,
+            "name_en": entry.name_en,
+            "division": entry.division.value,
+            "output": entry.output.value,
+            "standard_days": entry.standard_days,
+            "appointment": entry.appointment,
+        }
+        for entry in service.catalogue.services
+    ]
 
 
-@router.get("/services/birth_deed/requirements", tags=["resident"])
-async def birth_deed_requirements() -> dict[str, str]:
-    """List the papers a birth-deed application needs, with their labels."""
-    return {str(k): v for k, v in REQUIREMENT_LABELS.items()}
+@router.get("/services/{service_code}", tags=["resident"])
+async def describe_service(service_code: str, service: Service) -> dict[str, Any]:
+    """Show a service with its papers, their alternatives and conditions."""
+    entry = service.service_entry(service_code)
+    return entry.model_dump(mode="json")
+
+
+@router.get("/services/{service_code}/form-schema", tags=["resident"])
+async def form_schema(service_code: str, service: Service) -> dict[str, Any]:
+    """Return the JSON Schema of the service's application form."""
+    entry = service.service_entry(service_code)
+    return FORMS[entry.form].model_json_schema()
 
 
 @router.post(
-    "/applications",
+    "/services/{service_code}/applications",
     status_code=status.HTTP_201_CREATED,
     tags=["resident"],
     response_model=SubmittedResponse,
 )
-async def submit_application(request: Request, service: Service) -> SubmittedResponse:
-    """Submit a birth-deed application with photos of the required papers."""
+async def submit_application(
+    service_code: str, request: Request, service: Service
+) -> SubmittedResponse:
+    """Submit an application: field `application` (JSON) and one photo per paper."""
+    service.service_entry(service_code)
     raw, uploads = await _read_multipart(request, request.app.state.max_upload_bytes)
-    form = _parse_application(raw)
-    document = await service.submit(form, uploads)
+    document = await service.submit(service_code, raw, uploads)
     return SubmittedResponse(
         application_id=document["_id"],
         tracking_code=document["tracking_code"],

@@ -9,11 +9,14 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.intake import agents, api
+from services.intake.forms.fields import RegencyAreas
 from services.intake.repository import ApplicationRepository
 from services.intake.service import IntakeService
 from services.intake.settings import IntakeSettings
+from shared.catalogue import load_catalogue
 from shared.events import Topic
 from shared.logging import configure_logging
+from shared.regency import default_area_index, load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
 from shared.web import create_api
@@ -37,7 +40,16 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         )
         await repository.create_indexes()
         await store.ensure_bucket()
-        service = IntakeService(repository, store, settings, runtime.wake_relay)
+        regency = load_regency(settings.regency_file)
+        service = IntakeService(
+            repository,
+            store,
+            settings,
+            load_catalogue(settings.catalogue_file),
+            regency,
+            RegencyAreas(regency, default_area_index()),
+            runtime.wake_relay,
+        )
         app.state.service = service
         app.state.store = store
         app.state.max_upload_bytes = settings.max_upload_bytes

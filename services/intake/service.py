@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
@@ -10,20 +11,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from pydantic import ValidationError
 
 from services.intake.files import clean_image
+from services.intake.forms import FORMS, ApplicationForm
+from services.intake.forms.fields import AreaLookup
 from services.intake.repository import ApplicationRepository
+from services.intake.requirements import UploadPlan, check_uploads, plan_uploads
 from services.intake.schemas import (
-    REQUIREMENT_LABELS,
     ApplicationView,
-    BirthDeedApplication,
     DocumentsRequest,
     QueueItem,
-    Requirement,
     TimelineEntry,
-    required_files,
 )
 from services.intake.settings import IntakeSettings
+from shared.catalogue import Catalogue, ServiceEntry, UnknownServiceError
 from shared.database import Document
 from shared.errors import ConflictError, NotFoundError, ValidationFailedError
 from shared.events import (
@@ -38,12 +40,12 @@ from shared.events import (
     StoredFile,
     new_event,
 )
+from shared.regency import Regency
 from shared.storage import ObjectStore
 
 log = structlog.get_logger()
 
 SOURCE = "/dompak/intake"
-SERVICE_CODE = "birth_deed"
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 OPEN_FOR_FRONT_OFFICE = ("submitted", "resubmitted")
 
@@ -130,38 +132,92 @@ class IntakeService:
         repository: ApplicationRepository,
         store: ObjectStore,
         settings: IntakeSettings,
+        catalogue: Catalogue,
+        regency: Regency,
+        areas: AreaLookup,
         on_outbox_written: Callable[[], None],
     ) -> None:
+        self._catalogue = catalogue
+        self._regency = regency
+        self._areas = areas
         self._repository = repository
         self._store = store
         self._settings = settings
         self._on_outbox_written = on_outbox_written
 
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._catalogue
+
+    def service_entry(self, service_code: str) -> ServiceEntry:
+        """Return the catalogue entry of a service, or raise NotFoundError."""
+        try:
+            return self._catalogue.service(service_code)
+        except UnknownServiceError:
+            raise NotFoundError(
+                f"no service has code {service_code!r}; choose one of "
+                f"{', '.join(self._catalogue.codes)}"
+            ) from None
+
+    def parse_form(self, entry: ServiceEntry, raw: str | None) -> ApplicationForm:
+        """Validate the JSON form of a service against its rules."""
+        if raw is None:
+            raise ValidationFailedError(
+                "the form field 'application' is missing; send the application data "
+                "as JSON in it"
+            )
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise ValidationFailedError(
+                f"the field 'application' is not valid JSON ({error.msg} at position "
+                f"{error.pos}); send the application data as a JSON object"
+            ) from error
+        form_class = FORMS[entry.form]
+        context = {"areas": self._areas, "today": self._regency.today()}
+        try:
+            return form_class.model_validate(data, context=context)
+        except ValidationError as error:
+            problems = [
+                {
+                    "field": ".".join(str(p) for p in e["loc"]) or "application",
+                    "message": e["msg"],
+                }
+                for e in error.errors()
+            ]
+            summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+            raise ValidationFailedError(
+                f"the application is invalid: {summary}", problems=problems
+            ) from error
+
     async def submit(
-        self, form: BirthDeedApplication, uploads: Sequence[Upload]
+        self, service_code: str, raw_form: str | None, uploads: Sequence[Upload]
     ) -> Document:
         """Store the papers, then the application with its `submitted` event."""
-        needed = required_files(form)
-        _check_upload_fields(uploads, expected=needed, allowed=needed)
+        entry = self.service_entry(service_code)
+        form = self.parse_form(entry, raw_form)
+        form_data = form.model_dump(mode="json")
+        today = self._regency.today()
+        plan = plan_uploads(entry, form_data, today)
+        check_uploads(plan, [u.field for u in uploads], expected=plan.needed)
         application_id = str(uuid.uuid4())
         files = await self._store_files(application_id, uploads)
+        contact = form.applicant
         applicant = Applicant(
-            nik=form.applicant.nik,
-            name=form.applicant.name,
-            email=form.applicant.email,
-            phone=form.applicant.phone,
+            nik=contact.nik, name=contact.name, email=contact.email, phone=contact.phone
         )
         now = datetime.now(UTC)
-        form_data = form.model_dump(mode="json")
         document: Document = {
             "_id": application_id,
-            "service_code": SERVICE_CODE,
+            "service_code": entry.code,
+            "division": entry.division.value,
             "intake_status": "submitted",
             "applicant": applicant.model_dump(mode="json"),
-            "village_code": form.village_code,
+            "village_code": form.contact_village(),
             "form": form_data,
             "files": {f.requirement: f.model_dump(mode="json") for f in files},
-            "required_files": [str(r) for r in needed],
+            "required_files": [r.code for r in plan.needed],
+            "flags": form.flags(today),
             "missing": [],
             "submitted_at": now,
             "updated_at": now,
@@ -171,7 +227,9 @@ class IntakeService:
         except Exception:
             await self._discard_files(files)
             raise
-        log.info("application.submitted", application_id=application_id)
+        log.info(
+            "application.submitted", application_id=application_id, service=entry.code
+        )
         self._on_outbox_written()
         return document
 
@@ -185,7 +243,7 @@ class IntakeService:
                 event_type=EventType.APPLICATION_SUBMITTED,
                 application_id=document["_id"],
                 payload=ApplicationSubmitted(
-                    service_code=SERVICE_CODE,
+                    service_code=document["service_code"],
                     tracking_code=tracking_code,
                     applicant=applicant,
                     village_code=document["village_code"],
@@ -270,22 +328,23 @@ class IntakeService:
     ) -> Document:
         """Ask the resident for missing or unreadable papers."""
         current = await self._open_application(application_id, "sent back")
-        allowed = set(current["required_files"])
+        plan = self._plan_of(current)
+        missing = []
         for item in request.missing:
-            if item.requirement not in allowed:
+            requirement = plan.requirement(item.requirement)
+            if requirement is None:
                 raise ValidationFailedError(
                     f"{item.requirement} is not a paper this application needs; "
-                    f"choose from {', '.join(sorted(allowed))}",
-                    requirement=str(item.requirement),
+                    f"choose from {', '.join(current['required_files'])}",
+                    requirement=item.requirement,
                 )
-        missing = [
-            MissingFile(
-                requirement=m.requirement,
-                reason=m.reason,
-                label=REQUIREMENT_LABELS[m.requirement],
+            missing.append(
+                MissingFile(
+                    requirement=item.requirement,
+                    reason=item.reason,
+                    label=requirement.name_id,
+                )
             )
-            for m in request.missing
-        ]
         event = new_event(
             source=SOURCE,
             event_type=EventType.APPLICATION_DOCUMENTS_REQUESTED,
@@ -314,9 +373,13 @@ class IntakeService:
                 "can be sent again only after the office asks for them",
                 status=current["intake_status"],
             )
-        requested = [Requirement(m["requirement"]) for m in current["missing"]]
-        allowed = [Requirement(r) for r in current["required_files"]]
-        _check_upload_fields(uploads, expected=requested, allowed=allowed)
+        plan = self._plan_of(current)
+        requested = [plan.requirement(m["requirement"]) for m in current["missing"]]
+        check_uploads(
+            plan,
+            [u.field for u in uploads],
+            expected=[r for r in requested if r is not None],
+        )
         files = await self._store_files(current["_id"], uploads)
         event = new_event(
             source=SOURCE,
@@ -332,6 +395,12 @@ class IntakeService:
         except Exception:
             await self._discard_files(files)
             raise
+
+    def _plan_of(self, application: Document) -> UploadPlan:
+        """Rebuild the upload plan an application was submitted with."""
+        entry = self.service_entry(application["service_code"])
+        needed = set(application["required_files"])
+        return UploadPlan(tuple(r for r in entry.requirements if r.code in needed))
 
     async def _open_application(self, application_id: str, action: str) -> Document:
         current = await self._repository.get(application_id)
@@ -439,33 +508,3 @@ class IntakeService:
             log.info("timeline.recorded", status=status)
         else:
             log.info("timeline.duplicate_ignored")
-
-
-def _check_upload_fields(
-    uploads: Sequence[Upload],
-    *,
-    expected: Sequence[Requirement],
-    allowed: Sequence[Requirement],
-) -> None:
-    names = [upload.field for upload in uploads]
-    unknown = sorted({n for n in names if n not in {str(a) for a in allowed}})
-    if unknown:
-        raise ValidationFailedError(
-            f"unexpected file field(s) {', '.join(unknown)}; this application takes "
-            f"{', '.join(str(a) for a in allowed)}",
-            unexpected=unknown,
-        )
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise ValidationFailedError(
-            f"file field(s) {', '.join(duplicated)} sent more than once; send one "
-            "photo per paper",
-            duplicated=duplicated,
-        )
-    missing = [str(r) for r in expected if str(r) not in names]
-    if missing:
-        raise ValidationFailedError(
-            f"missing required file(s): {', '.join(missing)}; attach a photo of each "
-            "original paper",
-            missing=missing,
-        )

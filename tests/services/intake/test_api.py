@@ -67,7 +67,7 @@ def multipart(form: dict[str, Any] | None, papers: dict[str, bytes]) -> dict[str
 
 async def submit(client: httpx.AsyncClient, seed: int = 1) -> dict[str, Any]:
     response = await client.post(
-        "/applications",
+        "/services/birth_deed/applications",
         **multipart(birth_deed_application(seed), birth_deed_papers(seed)),
     )
     assert response.status_code == 201, response.text
@@ -89,7 +89,8 @@ async def test_submit_strips_exif_from_stored_photo(client: httpx.AsyncClient) -
     image.save(with_exif, format="JPEG", exif=exif)
     papers["family_card"] = with_exif.getvalue()
     response = await client.post(
-        "/applications", **multipart(birth_deed_application(2), papers)
+        "/services/birth_deed/applications",
+        **multipart(birth_deed_application(2), papers),
     )
     application_id = response.json()["application_id"]
     stored = await client.get(f"/applications/{application_id}/files/family_card")
@@ -121,7 +122,7 @@ async def test_submit_rejects_bad_form_and_stores_nothing(
     change(form)
     before = stored_state(endpoints)
     response = await client.post(
-        "/applications", **multipart(form, birth_deed_papers(3))
+        "/services/birth_deed/applications", **multipart(form, birth_deed_papers(3))
     )
     assert response.status_code == 422
     assert value in response.json()["message"]
@@ -156,7 +157,8 @@ async def test_submit_rejects_bad_file_and_stores_nothing(
     change(papers)
     before = stored_state(endpoints)
     response = await client.post(
-        "/applications", **multipart(birth_deed_application(4), papers)
+        "/services/birth_deed/applications",
+        **multipart(birth_deed_application(4), papers),
     )
     assert response.status_code == status
     assert fragment in response.json()["message"]
@@ -165,7 +167,7 @@ async def test_submit_rejects_bad_file_and_stores_nothing(
 
 async def test_submit_rejects_broken_json(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/applications",
+        "/services/birth_deed/applications",
         data={"application": "{not json"},
         files=[("birth_letter", ("a.jpg", birth_deed_papers(5)["birth_letter"]))],
     )

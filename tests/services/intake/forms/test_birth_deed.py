@@ -6,14 +6,10 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from services.intake.schemas import (
-    BirthDeedApplication,
-    Nik,
-    PersonName,
-    Requirement,
-    VillageCode,
-    required_files,
-)
+from services.intake.forms.civil import BirthDeedForm
+from services.intake.forms.fields import Nik, PersonName, VillageCode
+from shared.catalogue import load_catalogue, required_uploads
+from shared.settings import REPOSITORY
 
 NIKS = TypeAdapter(Nik)
 NAMES = TypeAdapter(PersonName)
@@ -124,7 +120,7 @@ def _messages(error: ValidationError) -> str:
 
 def _error_text(data: dict[str, Any]) -> str:
     with pytest.raises(ValidationError) as caught:
-        BirthDeedApplication.model_validate(data)
+        BirthDeedForm.model_validate(data)
     return _messages(caught.value)
 
 
@@ -219,7 +215,7 @@ def test_village_code_invalid_rejected(code: str) -> None:
 
 
 def test_application_valid_accepted() -> None:
-    application = BirthDeedApplication.model_validate(_application())
+    application = BirthDeedForm.model_validate(_application())
 
     assert application.child.name == "Tiur Sitanggang"
 
@@ -229,13 +225,15 @@ def test_application_future_birth_date_rejected() -> None:
 
     message = _error_text(_with("child", birth_date=tomorrow))
 
-    assert f"birth_date {tomorrow} is in the future" in message
+    assert f"child.birth_date: Value error, the date {tomorrow} is in the future" in (
+        message
+    )
 
 
 def test_application_birth_date_today_accepted() -> None:
     today = date.today()
 
-    application = BirthDeedApplication.model_validate(
+    application = BirthDeedForm.model_validate(
         _with("child", birth_date=today.isoformat())
     )
 
@@ -273,7 +271,7 @@ def test_application_contact_unreachable_rejected() -> None:
 
 
 def test_application_contact_phone_only_accepted() -> None:
-    application = BirthDeedApplication.model_validate(_with("applicant", email=None))
+    application = BirthDeedForm.model_validate(_with("applicant", email=None))
 
     assert application.applicant.phone == "+6281234567890"
 
@@ -318,27 +316,28 @@ def test_application_invalid_parent_nik_rejected() -> None:
     assert "mother.nik" in message
 
 
+def _required_codes(data: dict[str, Any]) -> list[str]:
+    entry = load_catalogue(REPOSITORY / "config" / "catalogue.toml").service(
+        "birth_deed"
+    )
+    form = BirthDeedForm.model_validate(data).model_dump(mode="json")
+    return [r.code for r in required_uploads(entry, form, today=date.today())]
+
+
 def test_required_files_without_father() -> None:
     data = _application()
     del data["father"]
-    application = BirthDeedApplication.model_validate(data)
 
-    needed = required_files(application)
+    needed = _required_codes(data)
 
-    assert Requirement.FATHER_ID_CARD not in needed
-    assert Requirement.MARRIAGE_PROOF not in needed
-    assert needed == [
-        Requirement.BIRTH_LETTER,
-        Requirement.FAMILY_CARD,
-        Requirement.MOTHER_ID_CARD,
-    ]
+    assert "father_id_card" not in needed
+    assert "marriage_proof" not in needed
+    assert needed == ["birth_letter", "family_card", "mother_id_card", "form_f201"]
 
 
 def test_required_files_with_father() -> None:
-    application = BirthDeedApplication.model_validate(_application())
+    needed = _required_codes(_application())
 
-    needed = required_files(application)
-
-    assert Requirement.FATHER_ID_CARD in needed
-    assert Requirement.MARRIAGE_PROOF in needed
-    assert len(needed) == len(Requirement)
+    assert "father_id_card" in needed
+    assert "marriage_proof" in needed
+    assert len(needed) == 6

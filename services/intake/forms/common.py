@@ -1,0 +1,111 @@
+"""Building blocks of the application forms: people, contact, address."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.intake.forms.fields import (
+    Nik,
+    PastDate,
+    PersonName,
+    RegencyVillage,
+    nik_is_female,
+)
+
+
+class Form(BaseModel):
+    """Base of every form: unknown fields are rejected, text is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Sex(StrEnum):
+    MALE = "L"
+    FEMALE = "P"
+
+
+class Religion(StrEnum):
+    ISLAM = "Islam"
+    PROTESTANT = "Kristen"
+    CATHOLIC = "Katolik"
+    HINDU = "Hindu"
+    BUDDHIST = "Buddha"
+    CONFUCIAN = "Khonghucu"
+    BELIEF = "Kepercayaan terhadap Tuhan YME"
+
+
+class MaritalStatus(StrEnum):
+    SINGLE = "belum_kawin"
+    MARRIED = "kawin"
+    DIVORCED = "cerai_hidup"
+    WIDOWED = "cerai_mati"
+
+
+class Contact(Form):
+    """The resident who applies and is notified; often not the document's subject."""
+
+    nik: Nik
+    name: PersonName
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$")
+    relationship: str = Field(min_length=2, max_length=40, examples=["ayah", "ibu"])
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if not self.email and not self.phone:
+            raise ValueError(
+                "give an email address or a phone number so the office can reach you"
+            )
+        return self
+
+
+class Person(Form):
+    """A person as the KK records them."""
+
+    nik: Nik
+    name: PersonName
+    sex: Sex
+    birth_place: str = Field(min_length=2, max_length=100)
+    birth_date: PastDate
+
+    @model_validator(mode="after")
+    def _sex_matches_nik(self) -> Person:
+        female = nik_is_female(self.nik)
+        if female != (self.sex == Sex.FEMALE):
+            expected = "a woman's (day + 40)" if self.sex == Sex.FEMALE else "a man's"
+            raise ValueError(
+                f"NIK {self.nik!r} does not match sex {self.sex.value}: it should be "
+                f"{expected} NIK; check digits 7-8 and the stated sex"
+            )
+        return self
+
+
+class NamedNik(Form):
+    nik: Nik
+    name: PersonName
+
+
+class Address(Form):
+    """An address inside the regency."""
+
+    street: str = Field(min_length=2, max_length=200)
+    rt: str = Field(pattern=r"^[0-9]{1,3}$", description="Rukun tetangga")
+    rw: str = Field(pattern=r"^[0-9]{1,3}$", description="Rukun warga")
+    village_code: RegencyVillage
+
+
+class ApplicationForm(Form):
+    """Base of the ten application forms."""
+
+    applicant: Contact
+
+    def flags(self, today: date) -> list[str]:
+        """Return remarks for staff, such as a report made after its deadline."""
+        return []
+
+    def contact_village(self) -> str:
+        """Return the village whose office hands documents to the applicant."""
+        raise NotImplementedError
