@@ -52,6 +52,7 @@ class EventType(StrEnum):
     DOCUMENT_SIGNED = "document.signed"
     DOCUMENT_PRINTED = "document.printed"
     DOCUMENT_DISPATCHED = "document.dispatched"
+    APPOINTMENT_SCHEDULED = "appointment.scheduled"
     DOCUMENT_HANDED_OVER = "document.handed_over"
     REGISTER_RECORDED = "register.recorded"
     NOTIFICATION_SENT = "notification.sent"
@@ -170,6 +171,15 @@ class DocumentDispatched(Payload):
     actor: str
 
 
+class AppointmentScheduled(Payload):
+    """A visit to the office for biometric recording and card collection."""
+
+    document_id: str
+    starts_at: datetime
+    place: str
+    actor: str
+
+
 class DocumentHandedOver(Payload):
     document_id: str
     register_number: str
@@ -206,6 +216,7 @@ PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.DOCUMENT_SIGNED: DocumentSigned,
     EventType.DOCUMENT_PRINTED: DocumentPrinted,
     EventType.DOCUMENT_DISPATCHED: DocumentDispatched,
+    EventType.APPOINTMENT_SCHEDULED: AppointmentScheduled,
     EventType.DOCUMENT_HANDED_OVER: DocumentHandedOver,
     EventType.REGISTER_RECORDED: RegisterRecorded,
     EventType.NOTIFICATION_SENT: NotificationSent,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.distribution.schemas import (
+    AppointmentRequest,
     DeliveryStatus,
     DeliveryView,
     DispatchRequest,
@@ -56,6 +57,14 @@ async def mark_printed(
 ) -> DeliveryView:
     """Record that the document was printed."""
     return to_view(await service.mark_printed(application_id, action.actor))
+
+
+@router.post("/deliveries/{application_id}/appointment", tags=["distribution"])
+async def schedule_appointment(
+    application_id: str, request: AppointmentRequest, service: Service
+) -> DeliveryView:
+    """Book the visit for biometric recording and card collection (KTP-el)."""
+    return to_view(await service.schedule_appointment(application_id, request))
 
 
 @router.post("/deliveries/{application_id}/dispatch", tags=["distribution"])

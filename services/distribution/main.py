@@ -12,6 +12,7 @@ from services.distribution import agents, api
 from services.distribution.repository import DeliveryRepository
 from services.distribution.service import DistributionService
 from services.distribution.settings import DistributionSettings
+from shared.catalogue import load_catalogue
 from shared.events import Topic
 from shared.logging import configure_logging
 from shared.runtime import ServiceRuntime
@@ -37,7 +38,11 @@ def create_app(settings: DistributionSettings | None = None) -> FastAPI:
         )
         await repository.create_indexes()
         service = DistributionService(
-            repository, documents, settings, runtime.wake_relay
+            repository,
+            documents,
+            settings,
+            load_catalogue(settings.catalogue_file),
+            runtime.wake_relay,
         )
         app.state.service = service
         try:

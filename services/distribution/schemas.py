@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class DeliveryStatus(StrEnum):
+    AWAITING_APPOINTMENT = "awaiting_appointment"
+    APPOINTMENT_SCHEDULED = "appointment_scheduled"
     AWAITING_PRINT = "awaiting_print"
     PRINTED = "printed"
     DISPATCHED = "dispatched"
@@ -30,6 +32,13 @@ class DispatchRequest(StaffAction):
     )
 
 
+class AppointmentRequest(StaffAction):
+    starts_at: datetime = Field(
+        description="Start of the visit for biometric recording and card collection"
+    )
+    place: str = Field(default="Kantor Disdukcapil", min_length=3, max_length=120)
+
+
 class HandOverRequest(StaffAction):
     collector_name: str = Field(min_length=1, max_length=100)
     collector_nik: str = Field(pattern=r"^\d{16}$", description="NIK of the collector")
@@ -48,6 +57,8 @@ class DeliveryView(BaseModel):
     applicant_name: str
     village_code: str
     status: DeliveryStatus
+    output: str
+    appointment: dict[str, str] | None
     dispatched_to: str | None
     receipt_number: str | None
     received_at: datetime

@@ -10,6 +10,7 @@ import structlog
 
 from services.distribution.repository import DeliveryRepository
 from services.distribution.schemas import (
+    AppointmentRequest,
     DeliveryStatus,
     DeliveryView,
     DispatchRequest,
@@ -17,9 +18,17 @@ from services.distribution.schemas import (
     RegisterEntry,
 )
 from services.distribution.settings import DistributionSettings
+from shared.catalogue import Catalogue, Output, UnknownServiceError
+from shared.consumer import PermanentError
 from shared.database import Document
-from shared.errors import ConflictError, NotFoundError, ServiceError
+from shared.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceError,
+    ValidationFailedError,
+)
 from shared.events import (
+    AppointmentScheduled,
     DocumentDispatched,
     DocumentHandedOver,
     DocumentPrinted,
@@ -36,6 +45,7 @@ log = structlog.get_logger()
 
 SOURCE = "/dompak/distribution"
 HANDED_OVER_FROM = (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED)
+PRINTED_FROM = (DeliveryStatus.AWAITING_PRINT, DeliveryStatus.APPOINTMENT_SCHEDULED)
 
 
 class DocumentUnavailableError(ServiceError):
@@ -51,16 +61,27 @@ class DistributionService:
         repository: DeliveryRepository,
         documents: ObjectStore,
         settings: DistributionSettings,
+        catalogue: Catalogue,
         on_outbox_written: Callable[[], None],
     ) -> None:
+        self._catalogue = catalogue
         self._repository = repository
         self._documents = documents
         self._settings = settings
         self._on_outbox_written = on_outbox_written
 
     async def open_delivery(self, event: Envelope) -> None:
-        """Put a signed document in the print queue; a redelivery changes nothing."""
+        """Queue a signed document for print or appointment; redelivery is a no-op."""
         signed = DocumentSigned.model_validate(event.data)
+        try:
+            entry = self._catalogue.service(signed.service_code)
+        except UnknownServiceError as error:
+            raise PermanentError(str(error)) from None
+        first = (
+            DeliveryStatus.AWAITING_APPOINTMENT
+            if entry.appointment
+            else DeliveryStatus.AWAITING_PRINT
+        )
         created = await self._repository.deliveries.insert(
             {
                 "_id": event.subject,
@@ -73,7 +94,9 @@ class DistributionService:
                 "subject_name": signed.subject_name,
                 "applicant": signed.applicant.model_dump(mode="json"),
                 "village_code": signed.village_code,
-                "status": DeliveryStatus.AWAITING_PRINT.value,
+                "status": first.value,
+                "output": entry.output.value,
+                "appointment": None,
                 "dispatched_to": None,
                 "receipt_number": None,
                 "correlation_id": event.correlationid,
@@ -105,9 +128,7 @@ class DistributionService:
             ) from error
 
     async def mark_printed(self, application_id: str, actor: str) -> Document:
-        current = await self._in_status(
-            application_id, (DeliveryStatus.AWAITING_PRINT,), "printed"
-        )
+        current = await self._in_status(application_id, PRINTED_FROM, "printed")
         event = self._event(
             current,
             EventType.DOCUMENT_PRINTED,
@@ -116,10 +137,46 @@ class DistributionService:
         changes = {"status": DeliveryStatus.PRINTED.value, "printed_by": actor}
         return await self._apply(current, changes, [event])
 
+    async def schedule_appointment(
+        self, application_id: str, request: AppointmentRequest
+    ) -> Document:
+        """Book the resident's visit for biometric recording and card collection."""
+        current = await self._in_status(
+            application_id, (DeliveryStatus.AWAITING_APPOINTMENT,), "scheduled"
+        )
+        if request.starts_at <= datetime.now(UTC):
+            raise ValidationFailedError(
+                f"starts_at {request.starts_at.isoformat()} is not in the future; "
+                "choose a coming day and time"
+            )
+        event = self._event(
+            current,
+            EventType.APPOINTMENT_SCHEDULED,
+            AppointmentScheduled(
+                document_id=current["document_id"],
+                starts_at=request.starts_at,
+                place=request.place,
+                actor=request.actor,
+            ),
+        )
+        changes = {
+            "status": DeliveryStatus.APPOINTMENT_SCHEDULED.value,
+            "appointment": {
+                "starts_at": request.starts_at.isoformat(),
+                "place": request.place,
+            },
+        }
+        return await self._apply(current, changes, [event])
+
     async def dispatch(self, application_id: str, request: DispatchRequest) -> Document:
         current = await self._in_status(
             application_id, (DeliveryStatus.PRINTED,), "dispatched"
         )
+        if current["output"] == Output.CARD_PRINT.value:
+            raise ConflictError(
+                f"the document of application {application_id} is a card, which the "
+                "resident collects in person at the office; hand it over there"
+            )
         village_code = request.village_code or current["village_code"]
         event = self._event(
             current,
@@ -280,6 +337,8 @@ def to_view(delivery: Document) -> DeliveryView:
         applicant_name=delivery["applicant"]["name"],
         village_code=delivery["village_code"],
         status=delivery["status"],
+        output=delivery["output"],
+        appointment=delivery["appointment"],
         dispatched_to=delivery["dispatched_to"],
         receipt_number=delivery["receipt_number"],
         received_at=delivery["received_at"],

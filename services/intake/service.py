@@ -100,6 +100,11 @@ RESIDENT_STATUS: dict[str, tuple[str, str, str]] = {
         "Dikirim ke kantor desa",
         "Sent to the village office",
     ),
+    EventType.APPOINTMENT_SCHEDULED: (
+        "appointment_scheduled",
+        "Jadwal perekaman dan pengambilan kartu sudah ditetapkan",
+        "Appointment for biometric recording and card collection booked",
+    ),
     EventType.DOCUMENT_HANDED_OVER: ("handed_over", "Sudah diserahkan", "Handed over"),
     EventType.REGISTER_RECORDED: (
         "completed",
@@ -115,6 +120,7 @@ TIMELINE_DETAIL: dict[str, tuple[str, ...]] = {
     EventType.APPLICATION_REJECTED: ("reason",),
     EventType.DOCUMENT_SIGNED: ("register_number", "document_id"),
     EventType.DOCUMENT_DISPATCHED: ("village_code",),
+    EventType.APPOINTMENT_SCHEDULED: ("starts_at", "place"),
     EventType.DOCUMENT_HANDED_OVER: ("receipt_number", "register_number"),
     EventType.REGISTER_RECORDED: ("register_number",),
 }

@@ -73,6 +73,12 @@ MESSAGES: dict[EventType, tuple[str, str]] = {
         "The document of application {tracking_code} was sent to your village office "
         "for collection.",
     ),
+    EventType.APPOINTMENT_SCHEDULED: (
+        "Permohonan {tracking_code}: silakan datang ke {place} pada {starts_at} untuk "
+        "perekaman biometrik dan pengambilan kartu.",
+        "Application {tracking_code}: please come to {place} at {starts_at} for "
+        "biometric recording and card collection.",
+    ),
     EventType.DOCUMENT_HANDED_OVER: (
         "Dokumen permohonan {tracking_code} sudah diserahkan (tanda terima "
         "{receipt_number}).",

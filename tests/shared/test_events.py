@@ -102,6 +102,12 @@ MINIMAL_DATA: dict[EventType, dict[str, Any]] = {
         "village_code": "12.17.08.2001",
         "actor": "kurir",
     },
+    EventType.APPOINTMENT_SCHEDULED: {
+        "document_id": "DOC-7Q2M9XK4",
+        "starts_at": "2026-12-11T09:00:00+07:00",
+        "place": "Kantor Disdukcapil",
+        "actor": "distribusi",
+    },
     EventType.DOCUMENT_HANDED_OVER: {
         "document_id": "DOC-7Q2M9XK4",
         "register_number": "1217-LT-04122026-0001",
