@@ -10,12 +10,12 @@ from services.verification.schemas import (
     BirthDeedDraft,
     CaseStatus,
     CaseView,
-    Division,
     DraftRequest,
     ReturnRequest,
     StaffAction,
 )
 from services.verification.service import VerificationService, to_view
+from shared.catalogue import Division
 
 router = APIRouter()
 

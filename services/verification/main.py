@@ -12,6 +12,7 @@ from services.verification import agents, api
 from services.verification.repository import CaseRepository
 from services.verification.service import VerificationService
 from services.verification.settings import VerificationSettings
+from shared.catalogue import load_catalogue
 from shared.events import Topic
 from shared.logging import configure_logging
 from shared.runtime import ServiceRuntime
@@ -28,7 +29,9 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
         runtime = ServiceRuntime(NAME, settings)
         repository = CaseRepository(runtime.db)
         await repository.create_indexes()
-        service = VerificationService(repository, runtime.wake_relay)
+        service = VerificationService(
+            repository, load_catalogue(settings.catalogue_file), runtime.wake_relay
+        )
         app.state.service = service
         try:
             await runtime.start(

@@ -9,18 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-
-class Division(StrEnum):
-    """The office's two divisions (bidang)."""
-
-    POPULATION_REGISTRATION = "pendaftaran_penduduk"
-    CIVIL_REGISTRY = "pencatatan_sipil"
-
-
-# Which division prepares the document of each service.
-DIVISION_OF_SERVICE: dict[str, Division] = {
-    "birth_deed": Division.CIVIL_REGISTRY,
-}
+from shared.catalogue import Division
 
 
 class CaseStatus(StrEnum):

@@ -10,13 +10,13 @@ import structlog
 
 from services.verification.repository import CaseRepository
 from services.verification.schemas import (
-    DIVISION_OF_SERVICE,
     BirthDeedDraft,
     CaseStatus,
     CaseView,
     DraftRequest,
     ReturnRequest,
 )
+from shared.catalogue import Catalogue, UnknownServiceError
 from shared.consumer import PermanentError
 from shared.database import Document
 from shared.errors import ConflictError, ForbiddenError, NotFoundError
@@ -38,20 +38,25 @@ SOURCE = "/dompak/verification"
 
 class VerificationService:
     def __init__(
-        self, repository: CaseRepository, on_outbox_written: Callable[[], None]
+        self,
+        repository: CaseRepository,
+        catalogue: Catalogue,
+        on_outbox_written: Callable[[], None],
     ) -> None:
+        self._catalogue = catalogue
         self._repository = repository
         self._on_outbox_written = on_outbox_written
 
     async def open_case(self, event: Envelope) -> None:
         """Open a case for an accepted application; a redelivery changes nothing."""
         accepted = ApplicationAccepted.model_validate(event.data)
-        division = DIVISION_OF_SERVICE.get(accepted.service_code)
-        if division is None:
+        try:
+            division = self._catalogue.service(accepted.service_code).division
+        except UnknownServiceError as error:
             raise PermanentError(
-                f"no division handles service {accepted.service_code!r}; add it to "
-                "the division table"
-            )
+                f"{error}; add the service to the catalogue of the verification "
+                "service too"
+            ) from None
         created = await self._repository.cases.insert(
             {
                 "_id": event.subject,

@@ -223,9 +223,9 @@ async def test_unknown_service_code_is_permanent_error(
     service: VerificationService, client: httpx.AsyncClient
 ) -> None:
     application_id = str(uuid.uuid4())
-    event = accepted_event(application_id, service_code="death_deed")
+    event = accepted_event(application_id, service_code="passport")
 
-    with pytest.raises(PermanentError, match="'death_deed'"):
+    with pytest.raises(PermanentError, match="'passport'"):
         await service.open_case(event)
 
     missing = await client.get(f"/cases/{application_id}")
