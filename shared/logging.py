@@ -23,7 +23,14 @@ def configure_logging(service: str, *, log_format: str, level: str) -> None:
     if log_format == "json":
         renderer = structlog.processors.JSONRenderer()
     else:
-        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        # Tracebacks without local variables: locals hold request bodies,
+        # NIKs and the head's signing passphrase, none of which may be logged.
+        renderer = structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(),
+            exception_formatter=structlog.dev.RichTracebackFormatter(
+                show_locals=False
+            ),
+        )
 
     structlog.configure(
         processors=[

@@ -33,10 +33,6 @@ log = structlog.get_logger()
 SOURCE = "/dompak/notify"
 
 
-class RecipientUnknownError(LookupError):
-    """No contact is known yet for the application (its submission is not in)."""
-
-
 class _BlankMissing(string.Formatter):
     def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
         return (
@@ -81,16 +77,37 @@ class NotifyService:
 
         The notification is keyed by the event id, so a redelivered event finds
         it. An email whose sending succeeded but whose `sent` mark was lost in a
-        crash goes out again: email delivery is at least once.
+        crash goes out again: email delivery is at least once. Events of other
+        stages can arrive before the application's submission, which carries
+        the contact, because they come on other topics; those are parked and
+        sent once the submission is in.
         """
         if event.type == EventType.APPLICATION_SUBMITTED:
             await self._remember(event)
+            recipient = await self._repository.recipient(event.subject)
+            if recipient is not None:
+                await self._deliver(event, recipient)
+                await self._release_parked(event.subject, recipient)
+            return
         recipient = await self._repository.recipient(event.subject)
         if recipient is None:
-            raise RecipientUnknownError(
-                f"no contact known for application {event.subject}; its "
-                "submission event has not been processed yet"
-            )
+            await self._repository.park(event)
+            log.info("notification.parked", notification_id=event.id)
+            # The submission may have been processed while this was parked.
+            recipient = await self._repository.recipient(event.subject)
+            if recipient is None:
+                return
+            await self._release_parked(event.subject, recipient)
+            return
+        await self._deliver(event, recipient)
+
+    async def _release_parked(self, application_id: str, recipient: Document) -> None:
+        for parked in await self._repository.parked_for(application_id):
+            await self._deliver(parked, recipient)
+            await self._repository.unpark(parked.id)
+            log.info("notification.unparked", notification_id=parked.id)
+
+    async def _deliver(self, event: Envelope, recipient: Document) -> None:
         notification = await self._repository.get(event.id)
         if notification is None:
             notification = await self._record(event, recipient)

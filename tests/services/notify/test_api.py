@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import mailbox
 import uuid
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,10 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
-from structlog.testing import capture_logs
 
-from services.notify import agents
 from services.notify.main import create_app
-from services.notify.service import NotifyService, RecipientUnknownError
+from services.notify.service import NotifyService
 from services.notify.settings import NotifySettings
-from shared.broker import EventPublisher
-from shared.consumer import EventConsumer
 from shared.devstack import Endpoints
 from shared.events import (
     Applicant,
@@ -33,11 +28,10 @@ from shared.events import (
     Envelope,
     EventType,
     Payload,
-    Topic,
     new_event,
 )
 from tests.conftest import settings_values
-from tests.support import eventually, running_app
+from tests.support import running_app
 from tools.samples import birth_deed_application
 
 pytestmark = pytest.mark.integration
@@ -258,57 +252,45 @@ async def test_applicant_without_email_in_app_only(
     assert len(inbox.json()) == 2
 
 
-async def test_unknown_recipient_raises(service: NotifyService) -> None:
+async def test_event_before_submission_is_parked(service: NotifyService) -> None:
     application = Application(36)
 
-    with pytest.raises(RecipientUnknownError, match=application.id):
-        await service.notify(application.accepted())
+    await service.notify(application.accepted())
 
     assert await notifications_of(service, application.id) == []
 
 
-async def test_consumer_retries_until_recipient_known(
-    service: NotifyService, endpoints: Endpoints, maildir: Path
+async def test_parked_event_sent_after_submission(
+    service: NotifyService, maildir: Path
 ) -> None:
     application = Application(37)
+    drafted = application.drafted()
     accepted = application.accepted()
-    publisher = await asyncio.to_thread(
-        EventPublisher, endpoints.kafka_bootstrap, client_id="dompak-notify-test"
-    )
-    consumer = EventConsumer(
-        "notify-test",
-        agents.handlers(service),
-        publisher,
-        max_attempts=6,
-        retry_base_seconds=0.2,
-    )
+    await service.notify(drafted)
+    await service.notify(accepted)
 
-    def outcomes(
-        logs: list[MutableMapping[str, Any]], name: str
-    ) -> list[MutableMapping[str, Any]]:
-        return [
-            entry
-            for entry in logs
-            if entry["event"] == name and application.id in entry.get("error", "")
-        ]
-
-    try:
-        with capture_logs() as logs:
-            raw = accepted.model_dump_json().encode()
-            handling = asyncio.create_task(consumer.handle(Topic.INTAKE, 0, 0, raw))
-
-            async def retried() -> bool:
-                return bool(outcomes(logs, "event.retrying"))
-
-            await eventually(retried, seconds=5, what="the first retry")
-            await service.notify(application.submitted())
-            await handling
-    finally:
-        await asyncio.to_thread(publisher.close)
+    await service.notify(application.submitted())
 
     notifications = await notifications_of(service, application.id)
-    assert outcomes(logs, "event.dead_lettered") == []
-    assert [n["notification_id"] for n in notifications][1:] == [accepted.id]
+    sent = sorted(n["notification_id"] for n in notifications)
+    assert len(notifications) == 3
+    assert accepted.id in sent
+    assert drafted.id in sent
+    assert len(mails_about(maildir, application.tracking_code)) == 3
+
+
+async def test_redelivered_parked_event_sent_once(
+    service: NotifyService, maildir: Path
+) -> None:
+    application = Application(39)
+    accepted = application.accepted()
+    await service.notify(accepted)
+    await service.notify(accepted)
+    await service.notify(application.submitted())
+    await service.notify(accepted)
+
+    notifications = await notifications_of(service, application.id)
+    assert len(notifications) == 2
     assert len(mails_about(maildir, application.tracking_code)) == 2
 
 
