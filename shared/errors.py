@@ -8,6 +8,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger()
 
@@ -73,6 +74,33 @@ def install_error_handlers(app: FastAPI) -> None:
             },
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def handle_http_error(
+        request: Request, error: StarletteHTTPException
+    ) -> JSONResponse:
+        message = str(error.detail)
+        if error.status_code == 404 and message == "Not Found":
+            message = (
+                f"no route matches {request.method} {request.url.path}; see /docs "
+                "for this service's routes"
+            )
+        elif error.status_code == 405:
+            message = (
+                f"{request.method} is not allowed on {request.url.path}; see /docs "
+                "for the methods it takes"
+            )
+        log.info(
+            "request.rejected",
+            path=request.url.path,
+            status=error.status_code,
+            reason=message,
+        )
+        return JSONResponse(
+            status_code=error.status_code,
+            content={"error": "http_error", "message": message, "detail": {}},
+            headers=getattr(error, "headers", None),
+        )
+
     @app.exception_handler(Exception)
     async def handle_unexpected_error(
         request: Request, error: Exception
@@ -113,6 +141,11 @@ def install_error_handlers(app: FastAPI) -> None:
                 "detail": {"problems": problems},
             },
         )
+
+
+class TooManyRequestsError(ServiceError):
+    status_code = 429
+    code = "too_many_requests"
 
 
 class ForbiddenError(ServiceError):

@@ -8,16 +8,52 @@ from contextlib import AbstractAsyncContextManager
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 
 from shared.errors import install_error_handlers
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
-def create_api(*, title: str, description: str, lifespan: Lifespan) -> FastAPI:
+MAX_JSON_BYTES = 1024 * 1024
+
+
+def create_api(
+    *,
+    title: str,
+    description: str,
+    lifespan: Lifespan,
+    max_json_bytes: int = MAX_JSON_BYTES,
+) -> FastAPI:
     """Create an app with the error handlers, request ids and a health route."""
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_json_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Uploads (multipart forms, PDFs) are limited by their routes; any
+        # other body is a small JSON document, refused when large before it
+        # is read.
+        content_type = request.headers.get("content-type", "")
+        length = request.headers.get("content-length")
+        if (
+            not content_type.startswith(("multipart/", "application/pdf"))
+            and length is not None
+            and length.isdigit()
+            and int(length) > max_json_bytes
+        ):
+            return JSONResponse(
+                status_code=413,
+                content={
+                    "error": "payload_too_large",
+                    "message": f"the request body has {length} bytes, more than "
+                    f"the limit of {max_json_bytes}; send a smaller body",
+                    "detail": {},
+                },
+            )
+        return await call_next(request)
 
     @app.middleware("http")
     async def bind_request_id(
