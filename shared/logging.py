@@ -27,9 +27,7 @@ def configure_logging(service: str, *, log_format: str, level: str) -> None:
         # NIKs and the head's signing passphrase, none of which may be logged.
         renderer = structlog.dev.ConsoleRenderer(
             colors=sys.stderr.isatty(),
-            exception_formatter=structlog.dev.RichTracebackFormatter(
-                show_locals=False
-            ),
+            exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False),
         )
 
     structlog.configure(

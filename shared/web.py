@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import structlog
 from fastapi import FastAPI, Request, Response
@@ -73,6 +73,7 @@ def create_api(
     return app
 
 
+@asynccontextmanager
 async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
     """Lifespan for apps that start nothing (used by unit tests)."""
     yield

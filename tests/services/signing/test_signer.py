@@ -24,18 +24,10 @@ from services.signing.signer import (
     SigningPassphraseInvalid,
     verify_signed_pdf,
 )
+from tests.services.signing.conftest import HEAD, OFFICE, PASSPHRASE
 
-PASSPHRASE = "kata-sandi-kepala-dinas"
-OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Samosir"
-HEAD = "Tiurma Simbolon"
 REASON = "Pengesahan kutipan akta kelahiran"
 LOCATION = "Pangururan"
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> PkiPaths:
-    directory = tmp_path_factory.mktemp("pki")
-    return ensure_local_pki(directory, PASSPHRASE, office_name=OFFICE, head_name=HEAD)
 
 
 @pytest.fixture(scope="module")
