@@ -12,6 +12,7 @@ from services.signing.schemas import (
     PdfCheck,
     PublicVerification,
     RejectRequest,
+    ReturnRequest,
 )
 from services.signing.service import SigningService, to_view
 from shared.errors import PayloadTooLargeError
@@ -46,8 +47,18 @@ async def approve(
     application_id: str, request: ApproveRequest, service: Service
 ) -> ApprovalView:
     """Approve and sign electronically with the head's passphrase."""
-    approval = await service.approve(application_id, request.actor, request.passphrase)
+    approval = await service.approve(
+        application_id, request.actor.strip(), request.passphrase
+    )
     return to_view(approval)
+
+
+@router.post("/approvals/{application_id}/return", tags=["head of office"])
+async def return_to_operator(
+    application_id: str, request: ReturnRequest, service: Service
+) -> ApprovalView:
+    """Send the draft back to the operator for correction, with the reason."""
+    return to_view(await service.return_to_operator(application_id, request))
 
 
 @router.post("/approvals/{application_id}/reject", tags=["head of office"])

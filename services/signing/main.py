@@ -19,8 +19,10 @@ from services.signing.repository import ApprovalRepository
 from services.signing.service import SigningService
 from services.signing.settings import SigningSettings
 from services.signing.signer import LocalPadesSigner
+from shared.catalogue import load_catalogue
 from shared.events import Topic
 from shared.logging import configure_logging
+from shared.regency import load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
 from shared.web import create_api
@@ -71,6 +73,8 @@ def create_app(settings: SigningSettings | None = None) -> FastAPI:
             store,
             LocalPadesSigner(pki),
             settings,
+            load_catalogue(settings.catalogue_file),
+            load_regency(settings.regency_file),
             [pki.ca_certificate.read_bytes()],
             runtime.wake_relay,
         )

@@ -15,7 +15,7 @@ from shared.sequences import claim_serial
 class ApprovalRepository:
     def __init__(self, db: Database) -> None:
         self.approvals = VersionedCollection(db["approvals"])
-        self.register_numbers: Collection = db["register_numbers"]
+        self.numbers: Collection = db["document_numbers"]
 
     async def create_indexes(self) -> None:
         approvals = self.approvals.collection
@@ -24,11 +24,11 @@ class ApprovalRepository:
             [("status", ASCENDING), ("received_at", ASCENDING)]
         )
         await approvals.create_index("sha256")
-        await self.register_numbers.create_index(
-            [("deed_code", ASCENDING), ("year", ASCENDING), ("serial", ASCENDING)],
+        await self.numbers.create_index(
+            [("scope", ASCENDING), ("year", ASCENDING), ("serial", ASCENDING)],
             unique=True,
         )
-        await self.register_numbers.create_index("application_id", unique=True)
+        await self.numbers.create_index("application_id", unique=True)
 
     async def get(self, application_id: str) -> Document | None:
         return await self.approvals.collection.find_one({"_id": application_id})
@@ -51,18 +51,46 @@ class ApprovalRepository:
         self,
         application_id: str,
         *,
-        deed_code: str,
+        scope: str,
         year: int,
         build: Callable[[int], Document],
     ) -> Document:
-        """Return the application's register number, claiming the next one if none.
+        """Return the application's document number, claiming the next one if none.
 
-        Serials are sequential per (deed code, year) and unique even under
-        concurrent approvals; a repeated approval gets the number it holds.
+        Serials are sequential per numbering scope (deed letters, family card,
+        moving letter) and year, and unique even under concurrent approvals; a
+        repeated approval gets the number it already holds.
         """
         return await claim_serial(
-            self.register_numbers,
-            scope={"deed_code": deed_code, "year": year},
+            self.numbers,
+            scope={"scope": scope, "year": year},
             owner={"application_id": application_id},
             build=build,
         )
+
+    async def reservation_of(self, application_id: str) -> Document | None:
+        return await self.numbers.find_one({"application_id": application_id})
+
+    async def release_number(self, reservation: Document) -> bool:
+        """Give back an unused number; True when the next claim will reuse it.
+
+        Only the last serial of its scope and year can be given back without
+        leaving a gap; any other stays recorded as void.
+        """
+        last = await self.numbers.find_one(
+            {"scope": reservation["scope"], "year": reservation["year"]},
+            sort=[("serial", -1)],
+        )
+        if last is not None and last["_id"] == reservation["_id"]:
+            await self.numbers.delete_one({"_id": reservation["_id"]})
+            return True
+        await self.numbers.update_one(
+            {"_id": reservation["_id"]},
+            {
+                "$set": {
+                    "status": "void",
+                    "application_id": f"void:{reservation['_id']}",
+                }
+            },
+        )
+        return False

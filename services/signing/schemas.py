@@ -6,13 +6,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class ApprovalStatus(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     SIGNED = "signed"
     REJECTED = "rejected"
+    RETURNED = "returned"
 
 
 class StaffAction(BaseModel):
@@ -21,8 +22,12 @@ class StaffAction(BaseModel):
     actor: str = Field(min_length=2, max_length=60, description="Staff username")
 
 
-class ApproveRequest(StaffAction):
-    passphrase: str = Field(
+class ApproveRequest(BaseModel):
+    # No whitespace stripping: a passphrase is used exactly as typed.
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = Field(min_length=2, max_length=60, description="Staff username")
+    passphrase: SecretStr = Field(
         min_length=1,
         max_length=200,
         description="The head's signing passphrase; used for this call only.",
@@ -30,6 +35,10 @@ class ApproveRequest(StaffAction):
 
 
 class RejectRequest(StaffAction):
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class ReturnRequest(StaffAction):
     reason: str = Field(min_length=3, max_length=500)
 
 

@@ -1,17 +1,21 @@
-"""Signing stage: the head approves, the deed gets its number, PDF and signature."""
+"""Signing stage: the head approves, the document gets its number, PDF and signature."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 import uuid
-from collections.abc import Callable
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 import structlog
+from pydantic import SecretStr, ValidationError
 
-from services.signing.rendering import BirthDeedContent, render_birth_deed
+from services.signing.documents import TEMPLATES, get_template, render_document
+from services.signing.documents.common import DocumentContent
 from services.signing.repository import ApprovalRepository
 from services.signing.schemas import (
     ApprovalStatus,
@@ -19,15 +23,32 @@ from services.signing.schemas import (
     PdfCheck,
     PublicVerification,
     RejectRequest,
+    ReturnRequest,
 )
 from services.signing.settings import SigningSettings
-from services.signing.signer import DocumentSigner, verify_signed_pdf
+from services.signing.signer import (
+    DocumentSigner,
+    SigningPassphraseInvalid,
+    verify_signed_pdf,
+)
+from shared.catalogue import (
+    Catalogue,
+    NumberKind,
+    ServiceEntry,
+    UnknownServiceError,
+)
 from shared.consumer import PermanentError
 from shared.database import Document
-from shared.errors import ConflictError, NotFoundError, ValidationFailedError
+from shared.errors import (
+    ConflictError,
+    NotFoundError,
+    TooManyRequestsError,
+    ValidationFailedError,
+)
 from shared.events import (
     Applicant,
     ApplicationRejected,
+    ApplicationReturned,
     ApplicationVerified,
     DocumentSigned,
     Envelope,
@@ -35,12 +56,24 @@ from shared.events import (
     Payload,
     new_event,
 )
+from shared.regency import Regency
 from shared.storage import ObjectStore
 
 log = structlog.get_logger()
 
 SOURCE = "/dompak/signing"
-DOCUMENT_TYPE_NAMES = {"birth_deed": "Kutipan Akta Kelahiran"}
+# Issuer fields the signing service fills; the draft carries everything else.
+ISSUER_FIELDS = (
+    "register_number",
+    "document_id",
+    "issued_on",
+    "issued_at",
+    "regency_name",
+    "office_name",
+    "head_name",
+    "verify_url",
+)
+PLACEHOLDER_NUMBER = "0000-XX-00000000-0000"
 
 
 def mask_nik(nik: str) -> str:
@@ -53,6 +86,48 @@ def mask_nik(nik: str) -> str:
     return nik[:6] + "*" * 8 + nik[-2:]
 
 
+def subject_nik(content: Mapping[str, Any]) -> str | None:
+    """Return the NIK of the person a document is about, where it prints one."""
+    for key in ("nik", "deceased", "holder", "head"):
+        value = content.get(key)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Mapping) and isinstance(value.get("nik"), str):
+            return str(value["nik"])
+    return None
+
+
+class DraftNotPrintableError(ValidationFailedError):
+    """The verified draft does not fit the document template."""
+
+
+class FailedPassphrases:
+    """Counts wrong passphrases per head in a sliding window, in this process.
+
+    NOTE: the count is per process; with several signing replicas each
+    allows the maximum.
+    """
+
+    def __init__(self, maximum: int, window_seconds: int) -> None:
+        self._maximum = maximum
+        self._window = window_seconds
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def check(self, actor: str) -> None:
+        failures = self._failures[actor.casefold()]
+        cutoff = time.monotonic() - self._window
+        while failures and failures[0] < cutoff:
+            failures.popleft()
+        if len(failures) >= self._maximum:
+            raise TooManyRequestsError(
+                f"{len(failures)} wrong signing passphrases from {actor} in "
+                f"{self._window // 60} minutes; wait before trying again"
+            )
+
+    def record(self, actor: str) -> None:
+        self._failures[actor.casefold()].append(time.monotonic())
+
+
 class SigningService:
     def __init__(
         self,
@@ -60,9 +135,16 @@ class SigningService:
         store: ObjectStore,
         signer: DocumentSigner,
         settings: SigningSettings,
+        catalogue: Catalogue,
+        regency: Regency,
         trust_roots: list[bytes],
         on_outbox_written: Callable[[], None],
     ) -> None:
+        self._catalogue = catalogue
+        self._regency = regency
+        self._failed_passphrases = FailedPassphrases(
+            settings.max_failed_passphrases, settings.failed_passphrase_window_seconds
+        )
         self._repository = repository
         self._store = store
         self._signer = signer
@@ -70,57 +152,148 @@ class SigningService:
         self._trust_roots = trust_roots
         self._on_outbox_written = on_outbox_written
 
+    def _entry(self, service_code: str) -> ServiceEntry:
+        try:
+            return self._catalogue.service(service_code)
+        except UnknownServiceError as error:
+            raise PermanentError(str(error)) from None
+
     async def open_approval(self, event: Envelope) -> None:
-        """Queue a verified application for the head; a redelivery changes nothing."""
+        """Queue a verified application for the head; a redelivery changes nothing.
+
+        A draft that does not fit its document template goes straight back to
+        the operator, since the head could not sign it.
+        """
         verified = ApplicationVerified.model_validate(event.data)
-        if verified.service_code not in self._settings.deed_codes:
-            raise PermanentError(
-                f"no register code is configured for service {verified.service_code!r};"
-                " add it to DOMPAK_DEED_CODES"
-            )
-        created = await self._repository.approvals.insert(
-            {
-                "_id": event.subject,
-                "document_id": str(uuid.uuid4()),
-                "tracking_code": verified.tracking_code,
-                "service_code": verified.service_code,
-                "status": ApprovalStatus.AWAITING_APPROVAL.value,
-                "applicant": verified.applicant.model_dump(mode="json"),
-                "village_code": verified.village_code,
-                "draft": verified.draft,
-                "register_number": None,
-                "sha256": None,
-                "object_key": None,
-                "signed_at": None,
-                "correlation_id": event.correlationid,
-                "received_at": datetime.now(UTC),
-            },
-            [],
+        entry = self._entry(verified.service_code)
+        problem = self._check_draft(entry, verified.draft)
+        document: Document = {
+            "_id": event.subject,
+            "document_id": str(uuid.uuid4()),
+            "tracking_code": verified.tracking_code,
+            "service_code": verified.service_code,
+            "template": entry.template,
+            "status": ApprovalStatus.AWAITING_APPROVAL.value,
+            "applicant": verified.applicant.model_dump(mode="json"),
+            "village_code": verified.village_code,
+            "draft": verified.draft,
+            "register_number": None,
+            "sha256": None,
+            "object_key": None,
+            "signed_at": None,
+            "applied_events": [event.id],
+            "correlation_id": event.correlationid,
+            "received_at": datetime.now(UTC),
+        }
+        if await self._repository.approvals.insert(document, []):
+            log.info("approval.opened")
+            opened: Document | None = {**document, "version": 1, "outbox": []}
+        else:
+            opened = await self._reopen(event, verified)
+        if opened is not None and problem is not None:
+            await self._return(opened, problem, actor="system")
+
+    async def _reopen(
+        self, event: Envelope, verified: ApplicationVerified
+    ) -> Document | None:
+        """Take back a corrected draft after a return; ignore a redelivery."""
+        current = await self.get(event.subject)
+        if event.id in current.get("applied_events", []):
+            log.info("approval.duplicate_ignored")
+            return None
+        if current["status"] != ApprovalStatus.RETURNED.value:
+            log.warning("approval.verified_again_ignored", status=current["status"])
+            return None
+        changes = {
+            "status": ApprovalStatus.AWAITING_APPROVAL.value,
+            "draft": verified.draft,
+            "applied_events": [*current.get("applied_events", []), event.id],
+        }
+        log.info("approval.reopened")
+        return await self._repository.approvals.apply(
+            current, changes, [], on_written=self._on_outbox_written
         )
-        log.info("approval.opened" if created else "approval.duplicate_ignored")
+
+    def _check_draft(self, entry: ServiceEntry, draft: dict[str, Any]) -> str | None:
+        """Return why the draft cannot be printed, or None when it can."""
+        try:
+            render_document(
+                entry.template, self._content(entry, draft, self._placeholders(entry))
+            )
+        except ValidationError as error:
+            return "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                for e in error.errors()
+            )
+        except ValueError as error:
+            return str(error)
+        return None
+
+    def _placeholders(self, entry: ServiceEntry) -> dict[str, Any]:
+        return self._issuer(entry, PLACEHOLDER_NUMBER, "00000000", date.today())
+
+    def _issuer(
+        self, entry: ServiceEntry, number: str, document_id: str, issued_on: date
+    ) -> dict[str, Any]:
+        regency = self._regency
+        return {
+            "register_number": number,
+            "document_id": document_id,
+            "issued_on": issued_on,
+            "issued_at": regency.place_of_issue,
+            "regency_name": regency.name,
+            "office_name": regency.office_name,
+            "head_name": regency.head_of_office.name,
+            "verify_url": f"{regency.public_urls.document_verification}/{document_id}",
+        }
+
+    def _content(
+        self, entry: ServiceEntry, draft: Mapping[str, Any], issuer: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Combine draft and issuer fields into the template's content."""
+        fields = get_template(entry.template).content_model.model_fields
+        content = {k: v for k, v in draft.items() if k not in ISSUER_FIELDS}
+        content.update({k: v for k, v in issuer.items() if k in fields})
+        return content
 
     async def approve(
-        self, application_id: str, actor: str, passphrase: str
+        self, application_id: str, actor: str, passphrase: SecretStr
     ) -> Document:
-        """Reserve the register number, render, sign and store the deed.
+        """Check the passphrase, reserve the number, render, sign and store.
 
-        Retrying after any failure is safe: the number reserved by an earlier
-        attempt belongs to the application and is reused, so a wrong passphrase
-        or a crash never burns a number.
+        The passphrase and the draft are checked before a number is claimed,
+        so a typo or an unprintable draft costs no number. A number claimed by
+        an attempt that failed later belongs to the application and is reused.
         """
         current = await self._awaiting(application_id, "approved")
-        reservation = await self._reserve_number(current)
-        pdf = await self._render(current, reservation)
+        entry = self._entry(current["service_code"])
+        await self._check_passphrase(actor, passphrase)
+        problem = self._check_draft(entry, current["draft"])
+        if problem is not None:
+            raise DraftNotPrintableError(
+                f"the draft of application {application_id} cannot be printed: "
+                f"{problem}; return it to the operator with this reason",
+                problem=problem,
+            )
+        number, issued_on = await self._reserve_number(current, entry)
+        content = self._content(
+            entry,
+            current["draft"],
+            self._issuer(entry, number, current["document_id"], issued_on),
+        )
+        pdf = await asyncio.to_thread(render_document, entry.template, content)
         signed_pdf = await asyncio.to_thread(
             self._signer.sign,
             pdf,
-            passphrase,
-            reason=f"Persetujuan Kepala Dinas atas {reservation['_id']}",
-            location=self._settings.issue_place,
+            passphrase.get_secret_value(),
+            reason=f"Persetujuan Kepala Dinas atas {number}",
+            location=self._regency.place_of_issue,
         )
         key = f"documents/{current['document_id']}-{uuid.uuid4().hex[:8]}.pdf"
         stored = await self._store.put(key, signed_pdf, "application/pdf")
         signed_at = datetime.now(UTC)
+        model = get_template(entry.template).content_model
+        subject = model.model_validate(content)
         event = self._event(
             current,
             EventType.DOCUMENT_SIGNED,
@@ -128,10 +301,10 @@ class SigningService:
                 document_id=current["document_id"],
                 service_code=current["service_code"],
                 tracking_code=current["tracking_code"],
-                register_number=reservation["_id"],
+                register_number=number,
                 object_key=key,
                 sha256=stored.sha256,
-                subject_name=current["draft"]["child_name"],
+                subject_name=_subject_name(subject),
                 applicant=Applicant.model_validate(current["applicant"]),
                 village_code=current["village_code"],
                 signed_at=signed_at,
@@ -140,7 +313,9 @@ class SigningService:
         )
         changes = {
             "status": ApprovalStatus.SIGNED.value,
-            "register_number": reservation["_id"],
+            "register_number": number,
+            "subject_name": _subject_name(subject),
+            "subject_nik": subject_nik(content),
             "sha256": stored.sha256,
             "object_key": key,
             "signed_at": signed_at,
@@ -152,20 +327,45 @@ class SigningService:
             await self._store.delete(key)
             raise
 
-    async def _reserve_number(self, current: Document) -> Document:
-        deed_code = self._settings.deed_codes[current["service_code"]]
-        today = datetime.now(UTC).date()
+    async def _check_passphrase(self, actor: str, passphrase: SecretStr) -> None:
+        self._failed_passphrases.check(actor)
+        try:
+            await asyncio.to_thread(
+                self._signer.check_passphrase, passphrase.get_secret_value()
+            )
+        except SigningPassphraseInvalid:
+            self._failed_passphrases.record(actor)
+            log.warning("signing.passphrase_rejected", actor=actor)
+            raise
+
+    async def _reserve_number(
+        self, current: Document, entry: ServiceEntry
+    ) -> tuple[str, date]:
+        """Return the document's number and issue date, claiming one if needed."""
+        numbering = entry.number
+        today = self._regency.today()
+        if numbering.kind is NumberKind.NONE:
+            # Cards carry the holder's NIK as their number.
+            nik = subject_nik(current["draft"])
+            if nik is None:
+                raise DraftNotPrintableError(
+                    f"the draft of application {current['_id']} has no NIK to print "
+                    "on the card; return it to the operator"
+                )
+            return nik, today
+        scope = f"{numbering.kind.value}:{numbering.letters or ''}"
+        district = current["village_code"].replace(".", "")[:6]
 
         def build(serial: int) -> Document:
-            number = self._settings.register_number_format.format(
-                region=self._settings.region_code,
-                code=deed_code,
-                date=today,
+            number = numbering.render(
+                region=self._regency.region_digits,
+                district=district,
+                issued_on=today,
                 serial=serial,
             )
             return {
                 "_id": number,
-                "deed_code": deed_code,
+                "scope": scope,
                 "year": today.year,
                 "serial": serial,
                 "application_id": current["_id"],
@@ -174,31 +374,27 @@ class SigningService:
             }
 
         reservation = await self._repository.reserve_number(
-            current["_id"], deed_code=deed_code, year=today.year, build=build
+            current["_id"], scope=scope, year=today.year, build=build
         )
-        log.info("register_number.reserved", register_number=reservation["_id"])
-        return reservation
+        log.info("document_number.reserved", number=reservation["_id"])
+        return reservation["_id"], date.fromisoformat(reservation["reserved_on"])
 
-    async def _render(self, current: Document, reservation: Document) -> bytes:
-        draft = current["draft"]
-        content = BirthDeedContent(
-            child_name=draft["child_name"],
-            child_sex=draft["child_sex"],
-            birth_date=draft["birth_date"],
-            birth_place=draft["birth_place"],
-            birth_order=draft["birth_order"],
-            father_name=draft.get("father_name"),
-            mother_name=draft["mother_name"],
-            register_number=reservation["_id"],
-            document_id=current["document_id"],
-            issued_on=date.fromisoformat(reservation["reserved_on"]),
-            issued_at=self._settings.issue_place,
-            regency_name=self._settings.regency_name,
-            office_name=self._settings.office_name,
-            head_name=self._settings.head_name,
-            verify_url=f"{self._settings.public_verify_base_url}/{current['document_id']}",
+    async def return_to_operator(
+        self, application_id: str, request: ReturnRequest
+    ) -> Document:
+        """Send the draft back to the operator for correction, with the reason."""
+        current = await self._awaiting(application_id, "returned")
+        return await self._return(current, request.reason, actor=request.actor)
+
+    async def _return(self, current: Document, reason: str, *, actor: str) -> Document:
+        event = self._event(
+            current,
+            EventType.APPLICATION_RETURNED,
+            ApplicationReturned(stage="signing", reason=reason, actor=actor),
         )
-        return await asyncio.to_thread(render_birth_deed, content)
+        changes = {"status": ApprovalStatus.RETURNED.value, "reason": reason}
+        log.info("approval.returned", reason=reason)
+        return await self._apply(current, changes, event)
 
     async def reject(self, application_id: str, request: RejectRequest) -> Document:
         current = await self._awaiting(application_id, "rejected")
@@ -214,7 +410,18 @@ class SigningService:
             "rejected_by": request.actor,
             "reason": request.reason,
         }
-        return await self._apply(current, changes, event)
+        rejected = await self._apply(current, changes, event)
+        await self._release_number(application_id)
+        return rejected
+
+    async def _release_number(self, application_id: str) -> None:
+        # An earlier approval attempt may have claimed a number and then
+        # failed; a rejected application gives it back.
+        reservation = await self._repository.reservation_of(application_id)
+        if reservation is None:
+            return
+        reused = await self._repository.release_number(reservation)
+        log.info("document_number.released", number=reservation["_id"], reused=reused)
 
     async def get(self, application_id: str) -> Document:
         approval = await self._repository.get(application_id)
@@ -268,7 +475,7 @@ class SigningService:
     def _public_view(
         self, document_id: str, approval: Document | None
     ) -> PublicVerification:
-        issuer = self._settings.office_name
+        issuer = self._regency.office_name
         if approval is None or approval["status"] != ApprovalStatus.SIGNED.value:
             return PublicVerification(
                 genuine=False,
@@ -289,9 +496,11 @@ class SigningService:
             active=active,
             document_id=document_id,
             document_number=approval["register_number"],
-            document_type=DOCUMENT_TYPE_NAMES.get(approval["service_code"]),
-            name=approval["draft"]["child_name"],
-            nik_masked=mask_nik(approval["applicant"]["nik"]),
+            document_type=TEMPLATES[approval["template"]].document_name,
+            name=approval["subject_name"],
+            nik_masked=mask_nik(approval["subject_nik"])
+            if approval.get("subject_nik")
+            else None,
             signed_at=approval["signed_at"],
             issuer=issuer,
             message="Dokumen asli dan berlaku. Genuine and active."
@@ -341,3 +550,7 @@ def to_view(approval: Document) -> ApprovalView:
         signed_at=approval["signed_at"],
         received_at=approval["received_at"],
     )
+
+
+def _subject_name(content: DocumentContent) -> str:
+    return str(content.subject_name)

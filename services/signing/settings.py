@@ -1,10 +1,15 @@
-"""Settings of the signing service (env prefix `DOMPAK_`)."""
+"""Settings of the signing service (env prefix `DOMPAK_`).
+
+The regency (region code, office, head, place of issue, verification URL)
+comes from the regency file and the numbering of each document from the
+catalogue; see shared.regency and shared.catalogue.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from shared.settings import ServiceSettings
 
@@ -15,15 +20,9 @@ class SigningSettings(ServiceSettings):
     signing_port: int = 8003
     documents_bucket: str = "dompak-signing-documents"
     pki_dir: Path = Path("var/pki")
-    region_code: str = "1217"
-    regency_name: str = "Kabupaten Samosir"
-    office_name: str = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Samosir"
-    head_name: str = "Kepala Dinas (contoh)"
-    issue_place: str = "Pangururan"
-    public_verify_base_url: str = "http://127.0.0.1:8003/v"
-    # Letters of each deed type inside its register number.
-    deed_codes: dict[str, str] = Field(default_factory=lambda: {"birth_deed": "LT"})
-    register_number_format: str = "{region}-{code}-{date:%d%m%Y}-{serial:04d}"
+    # Wrong passphrases one head may enter within the window before a pause.
+    max_failed_passphrases: int = 5
+    failed_passphrase_window_seconds: int = 900
     # Used only by `python -m services.signing.setup` to create the local key.
     local_signing_passphrase: str = LOCAL_SIGNING_PASSPHRASE
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from services.signing.pki import ensure_local_pki
 from services.signing.settings import SigningSettings
+from shared.regency import load_regency
 
 
 def main() -> None:
     settings = SigningSettings()
+    regency = load_regency(settings.regency_file)
     paths = ensure_local_pki(
         settings.pki_dir,
         settings.local_signing_passphrase,
-        office_name=settings.office_name,
-        head_name=settings.head_name,
+        office_name=regency.office_name,
+        head_name=regency.head_of_office.name,
     )
     print(paths.ca_certificate)  # noqa: T201 (the command's output)
 

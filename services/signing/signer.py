@@ -61,6 +61,10 @@ class SigningPassphraseInvalid(ServiceError):
 class DocumentSigner(Protocol):
     """Signs a PDF in the name of the head of office."""
 
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise SigningPassphraseInvalid unless the passphrase unlocks the key."""
+        ...
+
     def sign(self, pdf: bytes, passphrase: str, *, reason: str, location: str) -> bytes:
         """Return the PDF with a signature added.
 
@@ -102,6 +106,10 @@ class LocalPadesSigner:
 
     def __init__(self, pki: PkiPaths) -> None:
         self._pki = pki
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise SigningPassphraseInvalid unless the passphrase unlocks the key."""
+        self._load_key(passphrase)
 
     def sign(self, pdf: bytes, passphrase: str, *, reason: str, location: str) -> bytes:
         """Add an invisible PAdES signature and return the signed PDF."""

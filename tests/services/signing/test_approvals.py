@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from fastapi import FastAPI
 
 from services.signing.main import create_app
 from services.signing.pki import ensure_local_pki
-from services.signing.service import SigningService
+from services.signing.service import ISSUER_FIELDS, SigningService
 from services.signing.settings import SigningSettings
 from shared.devstack import Endpoints
 from shared.events import (
@@ -24,7 +25,10 @@ from shared.events import (
     EventType,
     new_event,
 )
+from shared.regency import load_regency
+from shared.settings import REPOSITORY
 from tests.conftest import settings_values
+from tests.services.signing.documents.samples import SAMPLES
 from tests.support import running_app
 from tools.samples import birth_deed_application
 
@@ -36,17 +40,23 @@ DEED_CODE = "UJ"  # a code of its own, so other tests' numbers do not interleave
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
+    catalogue = state_dir / "signing-catalogue.toml"
+    shipped = (REPOSITORY / "config" / "catalogue.toml").read_text(encoding="utf-8")
+    catalogue.write_text(
+        shipped.replace('letters = "LT"', f'letters = "{DEED_CODE}"'), encoding="utf-8"
+    )
     settings = SigningSettings(
         **settings_values(endpoints, state_dir),  # type: ignore[arg-type]
         pki_dir=state_dir / "signing-pki",
-        deed_codes={"birth_deed": DEED_CODE},
+        catalogue_file=catalogue,
         documents_bucket="test-signing-documents",
     )
+    regency = load_regency(settings.regency_file)
     ensure_local_pki(
         settings.pki_dir,
         PASSPHRASE,
-        office_name=settings.office_name,
-        head_name=settings.head_name,
+        office_name=regency.office_name,
+        head_name=regency.head_of_office.name,
     )
     application = create_app(settings)
     async with running_app(application) as client:
@@ -95,11 +105,14 @@ async def queued(app: FastAPI) -> str:
 
 
 async def approve(
-    client: httpx.AsyncClient, application_id: str, passphrase: str = PASSPHRASE
+    client: httpx.AsyncClient,
+    application_id: str,
+    passphrase: str = PASSPHRASE,
+    actor: str = "kadis.test",
 ) -> httpx.Response:
     return await client.post(
         f"/approvals/{application_id}/approve",
-        json={"actor": "kadis.test", "passphrase": passphrase},
+        json={"actor": actor, "passphrase": passphrase},
     )
 
 
@@ -130,20 +143,23 @@ async def test_concurrent_issuance_gives_distinct_sequential_numbers(
     assert serials == list(range(serials[0], serials[0] + len(serials)))
 
 
-async def test_wrong_passphrase_keeps_the_reserved_number(
+async def test_wrong_passphrase_claims_no_number(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
     application_id = await queued(app)
-    refused = await approve(client, application_id, passphrase="salah")
-    accepted = await approve(client, application_id)
     service: SigningService = app.state.service
-    reservations = await service._repository.register_numbers.count_documents(
-        {"application_id": application_id}
-    )
+    numbers = service._repository.numbers
+
+    refused = await approve(client, application_id, passphrase="salah")
+    after_refusal = await numbers.count_documents({"application_id": application_id})
+    accepted = await approve(client, application_id)
+    after_approval = await numbers.count_documents({"application_id": application_id})
+
     assert refused.status_code == 403
     assert "passphrase" in refused.json()["message"]
+    assert after_refusal == 0
     assert accepted.status_code == 200
-    assert reservations == 1
+    assert after_approval == 1
 
 
 async def test_concurrent_approvals_of_one_application(
@@ -189,3 +205,116 @@ async def test_reject_then_approve_is_conflict(
     approved = await approve(client, application_id)
     assert rejected.json()["status"] == "rejected"
     assert approved.status_code == 409
+
+
+def verified_with(application_id: str, service_code: str, draft: dict[str, Any]) -> Any:
+    event = verified_event(application_id)
+    data = {**event.data, "service_code": service_code, "draft": draft}
+    return event.model_copy(update={"data": data})
+
+
+def draft_of(template_id: str) -> dict[str, Any]:
+    content = dict(SAMPLES[template_id])
+    for field in ISSUER_FIELDS:
+        content.pop(field, None)
+    return content
+
+
+async def test_return_sends_case_back(app: FastAPI, client: httpx.AsyncClient) -> None:
+    application_id = await queued(app)
+    response = await client.post(
+        f"/approvals/{application_id}/return",
+        json={"actor": "kadis.test", "reason": "Tempat lahir salah ketik"},
+    )
+    again = await approve(client, application_id)
+    assert response.status_code == 200
+    assert response.json()["status"] == "returned"
+    assert again.status_code == 409
+
+
+async def test_unprintable_draft_returned_automatically(app: FastAPI) -> None:
+    service: SigningService = app.state.service
+    application_id = str(uuid.uuid4())
+    event = verified_event(application_id)
+    draft = {**event.data["draft"], "child_name": "王小明"}
+    await service.open_approval(
+        event.model_copy(update={"data": {**event.data, "draft": draft}})
+    )
+    approval = await service.get(application_id)
+    assert approval["status"] == "returned"
+    assert "child_name" in approval["reason"]
+
+
+async def test_corrected_draft_reopens_approval(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    service: SigningService = app.state.service
+    application_id = await queued(app)
+    await client.post(
+        f"/approvals/{application_id}/return",
+        json={"actor": "kadis.test", "reason": "Nama ibu salah"},
+    )
+    corrected = verified_event(application_id)
+    await service.open_approval(corrected)
+    await service.open_approval(corrected)
+    approval = await service.get(application_id)
+    assert approval["status"] == "awaiting_approval"
+    assert approval["applied_events"].count(corrected.id) == 1
+
+
+async def test_rejection_gives_back_the_last_number(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    service: SigningService = app.state.service
+    first = await queued(app)
+    await service._reserve_number(
+        await service.get(first), service._catalogue.service("birth_deed")
+    )
+    held = await service._repository.reservation_of(first)
+    await client.post(
+        f"/approvals/{first}/reject",
+        json={"actor": "kadis.test", "reason": "Berkas tidak sah"},
+    )
+    second = await queued(app)
+    signed = (await approve(client, second)).json()
+    assert held is not None
+    assert signed["register_number"] == held["_id"]
+
+
+async def test_repeated_wrong_passphrases_are_paused(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    application_id = await queued(app)
+    codes = [
+        (
+            await approve(
+                client, application_id, passphrase=f"salah-{i}", actor="kadis.jeda"
+            )
+        ).status_code
+        for i in range(6)
+    ]
+    assert codes[:5] == [403] * 5
+    assert codes[5] == 429
+
+
+@pytest.mark.parametrize(
+    ("service_code", "template_id"),
+    [("ktp_el_new", "ktp_el_card"), ("kk_new", "family_card"), ("kia", "kia_card")],
+)
+async def test_numbers_follow_the_catalogue(
+    app: FastAPI, client: httpx.AsyncClient, service_code: str, template_id: str
+) -> None:
+    service: SigningService = app.state.service
+    application_id = str(uuid.uuid4())
+    draft = draft_of(template_id)
+    await service.open_approval(verified_with(application_id, service_code, draft))
+    response = await client.post(
+        f"/approvals/{application_id}/approve",
+        json={"actor": f"kadis.{service_code}", "passphrase": PASSPHRASE},
+    )
+    number = response.json()["register_number"]
+    assert response.status_code == 200, response.text
+    if template_id == "family_card":
+        assert re.fullmatch(r"121708\d{10}", number)
+    else:
+        assert number == draft["nik"]
