@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class DeliveryStatus(StrEnum):
@@ -26,7 +26,7 @@ class StaffAction(BaseModel):
 class DispatchRequest(StaffAction):
     village_code: str | None = Field(
         default=None,
-        pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$",
+        pattern=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$",
         description="Village office that hands the document over; defaults to "
         "the applicant's village.",
     )
@@ -40,8 +40,34 @@ class AppointmentRequest(StaffAction):
 
 
 class HandOverRequest(StaffAction):
-    collector_name: str = Field(min_length=1, max_length=100)
-    collector_nik: str = Field(pattern=r"^\d{16}$", description="NIK of the collector")
+    collector_name: str = Field(min_length=1, max_length=80)
+    collector_nik: str = Field(
+        pattern=r"^[0-9]{16}$", description="NIK of the collector, 16 digits"
+    )
+
+    @field_validator("collector_name")
+    @classmethod
+    def _a_name(cls, value: str) -> str:
+        if not any(c.isalpha() for c in value) or any(
+            not (c.isalpha() or c in " '.-") for c in value
+        ):
+            raise ValueError(
+                f"collector_name {value!r} must be a person's name: letters, spaces, "
+                "apostrophes, dots and hyphens"
+            )
+        return value
+
+    @field_validator("collector_nik")
+    @classmethod
+    def _a_nik(cls, value: str) -> str:
+        day, month = int(value[6:8]) % 40, int(value[8:10])
+        if not (1 <= day <= 31 and 1 <= month <= 12) or value[12:] == "0000":
+            raise ValueError(
+                f"collector_nik {value!r} is not a NIK: digits 7-12 must be a birth "
+                "date (DDMMYY, day + 40 for women) and the serial is not 0000"
+            )
+        return value
+
     relationship: str = Field(
         min_length=2, max_length=40, description="Collector's relation to the applicant"
     )

@@ -8,7 +8,7 @@ import io
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,12 @@ def sample_pdf(title: str) -> bytes:
 
 
 def signed_event(
-    application_id: str, *, object_key: str, sha256: str, subject_name: str
+    application_id: str,
+    *,
+    object_key: str,
+    sha256: str,
+    subject_name: str,
+    service_code: str = "birth_deed",
 ) -> Envelope:
     applicant = birth_deed_application(5)["applicant"]
     serial = uuid.uuid4().int % 10**8
@@ -96,7 +101,7 @@ def signed_event(
         application_id=application_id,
         payload=DocumentSigned(
             document_id=str(uuid.uuid4()),
-            service_code="birth_deed",
+            service_code=service_code,
             tracking_code=f"UJID-{application_id[:4].upper()}-0000",
             register_number=f"1217-UJ-{serial:08d}-0001",
             object_key=object_key,
@@ -117,6 +122,7 @@ async def opened(
     pdf: bytes | None = None,
     sha256: str | None = None,
     upload: bool = True,
+    service_code: str = "birth_deed",
 ) -> Envelope:
     """Store a PDF and open its delivery the way the signed event does."""
     application_id = str(uuid.uuid4())
@@ -130,6 +136,7 @@ async def opened(
         object_key=object_key,
         sha256=sha256 or hashlib.sha256(pdf).hexdigest(),
         subject_name=subject_name,
+        service_code=service_code,
     )
     await service.open_delivery(event)
     return event
@@ -415,8 +422,24 @@ async def test_pdf_missing_object_server_error(
 
 @pytest.mark.parametrize(
     "nik",
-    ["121708570394004", "12170857039400421", "12170857039400AB", ""],
-    ids=["15_digits", "17_digits", "letters", "empty"],
+    [
+        "121708570394004",
+        "12170857039400421",
+        "12170857039400AB",
+        "",
+        "١٢١٧٠٨٥٧٠٣٩٤٠٠٤٢",
+        "1217085703940000",
+        "1217089913940042",
+    ],
+    ids=[
+        "15_digits",
+        "17_digits",
+        "letters",
+        "empty",
+        "arabic_indic_digits",
+        "serial_0000",
+        "no_birth_date",
+    ],
 )
 async def test_hand_over_invalid_collector_nik(
     service: DistributionService,
@@ -434,6 +457,24 @@ async def test_hand_over_invalid_collector_nik(
     assert response.status_code == 422
     assert fields == ["collector_nik"]
     assert (await service.get(event.subject))["status"] == "printed"
+    assert await register_entries(service, event) == 0
+
+
+@pytest.mark.parametrize("name", ["12345 <>", "---", "<b>Ibu</b>"])
+async def test_hand_over_invalid_collector_name(
+    service: DistributionService,
+    documents: ObjectStore,
+    client: httpx.AsyncClient,
+    name: str,
+) -> None:
+    event = await printed(service, documents, client)
+
+    response = await post_action(
+        client, event.subject, "hand-over", **hand_over_fields(collector_name=name)
+    )
+
+    assert response.status_code == 422
+    assert "collector_name" in response.json()["message"]
     assert await register_entries(service, event) == 0
 
 
@@ -460,3 +501,74 @@ async def test_unknown_delivery_pdf_not_found(client: httpx.AsyncClient) -> None
 
     assert response.status_code == 404
     assert unknown in response.json()["message"]
+
+
+def in_days(days: int) -> str:
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+
+
+async def test_ktp_el_starts_awaiting_appointment(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents, service_code="ktp_el_new")
+
+    early_print = await post_action(client, event.subject, "print")
+    view = (await client.get(f"/deliveries/{event.subject}")).json()
+
+    assert view["status"] == "awaiting_appointment"
+    assert view["output"] == "card_print"
+    assert early_print.status_code == 409
+
+
+async def test_ktp_el_appointment_then_hand_over(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents, service_code="ktp_el_new")
+
+    booked = await post_action(
+        client, event.subject, "appointment", starts_at=in_days(3)
+    )
+    printed_card = await post_action(client, event.subject, "print")
+    handed = await post_action(client, event.subject, "hand-over", **hand_over_fields())
+
+    assert booked.status_code == 200, booked.text
+    assert booked.json()["appointment"]["place"] == "Kantor Disdukcapil"
+    assert printed_card.status_code == 200
+    assert handed.json()["status"] == "handed_over"
+
+
+async def test_appointment_in_past_rejected(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents, service_code="ktp_el_reissue")
+
+    response = await post_action(
+        client, event.subject, "appointment", starts_at=in_days(-1)
+    )
+
+    assert response.status_code == 422
+    assert "not in the future" in response.json()["message"]
+
+
+async def test_appointment_for_deed_conflict(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents)
+
+    response = await post_action(
+        client, event.subject, "appointment", starts_at=in_days(2)
+    )
+
+    assert response.status_code == 409
+
+
+async def test_card_dispatch_to_village_conflict(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents, service_code="kia")
+    await post_action(client, event.subject, "print")
+
+    response = await post_action(client, event.subject, "dispatch")
+
+    assert response.status_code == 409
+    assert "in person" in response.json()["message"]
