@@ -232,7 +232,7 @@ def application_form(service: str, seed: int = 1) -> dict[str, Any]:
                 {"nik": wife["nik"], "name": wife["name"]},
             ],
             "origin": address,
-            "destination": {**ADDRESS, "village_code": "12.12.01.2001"},
+            "destination": {**ADDRESS, "village_code": "12.12.01.2003"},
             "reason": "Pekerjaan",
             "moving_date": (today + timedelta(days=14)).isoformat(),
             "joining_household": False,

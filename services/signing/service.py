@@ -254,6 +254,13 @@ class SigningService:
         fields = get_template(entry.template).content_model.model_fields
         content = {k: v for k, v in draft.items() if k not in ISSUER_FIELDS}
         content.update({k: v for k, v in issuer.items() if k in fields})
+        if entry.number.kind is NumberKind.FAMILY_CARD_NUMBER:
+            # A family card is known by its KK number, which signing draws;
+            # before the draw a well-formed stand-in lets the draft be checked.
+            number = str(issuer["register_number"])
+            if not (len(number) == 16 and number.isdigit()):
+                number = f"{self._regency.region_digits}01{date.today():%d%m%y}0001"
+            content["kk_number"] = number
         return content
 
     async def approve(
@@ -281,6 +288,7 @@ class SigningService:
             current["draft"],
             self._issuer(entry, number, current["document_id"], issued_on),
         )
+
         pdf = await asyncio.to_thread(render_document, entry.template, content)
         signed_pdf = await asyncio.to_thread(
             self._signer.sign,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.verification.schemas import (
-    BirthDeedDraft,
     CaseStatus,
     CaseView,
     DraftRequest,
@@ -52,8 +51,8 @@ async def get_case(application_id: str, service: Service) -> CaseView:
 
 
 @router.get("/cases/{application_id}/draft-template", tags=["operator"])
-async def draft_template(application_id: str, service: Service) -> BirthDeedDraft:
-    """Return a draft prefilled from the resident's form."""
+async def draft_template(application_id: str, service: Service) -> dict[str, Any]:
+    """Return a draft prefilled from the form; the operator fills each empty string."""
     return service.draft_template(await service.get(application_id))
 
 

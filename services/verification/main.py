@@ -9,12 +9,14 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.verification import agents, api
+from services.verification.drafts import PlaceNames
 from services.verification.repository import CaseRepository
 from services.verification.service import VerificationService
 from services.verification.settings import VerificationSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
 from shared.logging import configure_logging
+from shared.regency import default_area_index, load_regency
 from shared.runtime import ServiceRuntime
 from shared.web import create_api
 
@@ -29,8 +31,12 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
         runtime = ServiceRuntime(NAME, settings)
         repository = CaseRepository(runtime.db)
         await repository.create_indexes()
+        places = PlaceNames(load_regency(settings.regency_file), default_area_index())
         service = VerificationService(
-            repository, load_catalogue(settings.catalogue_file), runtime.wake_relay
+            repository,
+            load_catalogue(settings.catalogue_file),
+            places,
+            runtime.wake_relay,
         )
         app.state.service = service
         try:

@@ -54,7 +54,10 @@ class BirthDeedDraft(BaseModel):
 
 
 class DraftRequest(StaffAction):
-    draft: BirthDeedDraft
+    draft: dict[str, Any] = Field(
+        description="The document's content without the issue facts; start from "
+        "the case's draft template"
+    )
 
 
 class ReturnRequest(StaffAction):

@@ -8,9 +8,14 @@ from typing import Any
 
 import structlog
 
+from services.verification.drafts import (
+    PlaceNames,
+    check_templates,
+    prefill,
+    validate_draft,
+)
 from services.verification.repository import CaseRepository
 from services.verification.schemas import (
-    BirthDeedDraft,
     CaseStatus,
     CaseView,
     DraftRequest,
@@ -34,6 +39,7 @@ from shared.events import (
 log = structlog.get_logger()
 
 SOURCE = "/dompak/verification"
+SIGNING_STAGE = "signing"
 
 
 class VerificationService:
@@ -41,9 +47,13 @@ class VerificationService:
         self,
         repository: CaseRepository,
         catalogue: Catalogue,
+        places: PlaceNames,
         on_outbox_written: Callable[[], None],
     ) -> None:
+        """Raise UnknownTemplateError when a catalogue service names no known draft."""
+        check_templates(entry.template for entry in catalogue.services)
         self._catalogue = catalogue
+        self._places = places
         self._repository = repository
         self._on_outbox_written = on_outbox_written
 
@@ -82,19 +92,9 @@ class VerificationService:
         else:
             log.info("case.duplicate_ignored")
 
-    def draft_template(self, case: Document) -> BirthDeedDraft:
-        """Prefill a birth-deed draft from the resident's form."""
-        form = case["form"]
-        father = form.get("father")
-        return BirthDeedDraft(
-            child_name=form["child"]["name"],
-            child_sex=form["child"]["sex"],
-            birth_date=form["child"]["birth_date"],
-            birth_place=form["child"]["birth_place"],
-            birth_order=form["child"]["birth_order"],
-            father_name=father["name"] if father else None,
-            mother_name=form["mother"]["name"],
-        )
+    def draft_template(self, case: Document) -> dict[str, Any]:
+        """Prefill a draft of the service's document from the resident's form."""
+        return prefill(self._template(case), case["form"], self._places)
 
     async def record_draft(
         self, application_id: str, request: DraftRequest
@@ -102,18 +102,17 @@ class VerificationService:
         current = await self._case_in(
             application_id, CaseStatus.AWAITING_DRAFT, "drafted"
         )
+        draft = validate_draft(self._template(current), request.draft, current["form"])
         event = self._event(
             current,
             EventType.APPLICATION_DRAFTED,
             ApplicationDrafted(
-                division=current["division"],
-                draft=request.draft.model_dump(mode="json"),
-                actor=request.actor,
+                division=current["division"], draft=draft, actor=request.actor
             ),
         )
         changes = {
             "status": CaseStatus.AWAITING_VERIFICATION.value,
-            "draft": request.draft.model_dump(mode="json"),
+            "draft": draft,
             "drafted_by": request.actor,
         }
         return await self._apply(current, changes, event)
@@ -122,7 +121,7 @@ class VerificationService:
         current = await self._case_in(
             application_id, CaseStatus.AWAITING_VERIFICATION, "verified"
         )
-        if actor == current["drafted_by"]:
+        if same_staff(actor, current["drafted_by"]):
             raise ForbiddenError(
                 f"{actor} drafted application {application_id}, so another verifier "
                 "must check it (four-eyes rule)"
@@ -157,6 +156,7 @@ class VerificationService:
             ),
         )
         returned = {
+            "stage": "verification",
             "reason": request.reason,
             "actor": request.actor,
             "at": datetime.now(UTC).isoformat(),
@@ -166,6 +166,42 @@ class VerificationService:
             "returns": [*current["returns"], returned],
         }
         return await self._apply(current, changes, event)
+
+    async def return_from_signing(self, event: Envelope) -> None:
+        """Reopen a verified case that the head returned, once per event id.
+
+        The signing service has published the return already, so this change
+        publishes no event of its own.
+        """
+        returned = ApplicationReturned.model_validate(event.data)
+        case = await self._repository.get(event.subject)
+        if case is None:
+            raise PermanentError(
+                f"the signing service returned application {event.subject}, but "
+                "verification has no case for it; check the verification database, "
+                "then replay the event from the dead-letter topic"
+            )
+        if any(entry.get("event_id") == event.id for entry in case["returns"]):
+            log.info("case.return_duplicate_ignored")
+            return
+        if returned.stage != SIGNING_STAGE or case["status"] != CaseStatus.VERIFIED:
+            log.warning(
+                "case.return_ignored", stage=returned.stage, status=case["status"]
+            )
+            return
+        entry = {
+            "stage": returned.stage,
+            "reason": returned.reason,
+            "actor": returned.actor,
+            "at": event.time.isoformat(),
+            "event_id": event.id,
+        }
+        changes = {
+            "status": CaseStatus.AWAITING_DRAFT.value,
+            "returns": [*case["returns"], entry],
+        }
+        await self._apply(case, changes, None)
+        log.info("case.returned_from_signing", actor=returned.actor)
 
     async def get(self, application_id: str) -> Document:
         case = await self._repository.get(application_id)
@@ -181,6 +217,15 @@ class VerificationService:
     ) -> list[CaseView]:
         cases = await self._repository.queue(status.value, division, limit)
         return [to_view(case) for case in cases]
+
+    def _template(self, case: Document) -> str:
+        try:
+            return self._catalogue.service(case["service_code"]).template
+        except UnknownServiceError as error:
+            raise ConflictError(
+                f"{error}; the catalogue no longer offers the service of application "
+                f"{case['_id']}, so restore the service entry to draft it"
+            ) from None
 
     async def _case_in(
         self, application_id: str, status: CaseStatus, action: str
@@ -204,11 +249,19 @@ class VerificationService:
         return event.model_copy(update={"correlationid": case["correlation_id"]})
 
     async def _apply(
-        self, current: Document, changes: dict[str, Any], event: Envelope
+        self, current: Document, changes: dict[str, Any], event: Envelope | None
     ) -> Document:
+        events = [event] if event is not None else []
         return await self._repository.cases.apply(
-            current, changes, [event], on_written=self._on_outbox_written
+            current, changes, events, on_written=self._on_outbox_written
         )
+
+
+def same_staff(first: str | None, second: str | None) -> bool:
+    """Tell whether two staff usernames match, ignoring case and outer white space."""
+    if first is None or second is None:
+        return False
+    return first.strip().casefold() == second.strip().casefold()
 
 
 def to_view(case: Document) -> CaseView:

@@ -14,10 +14,12 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
 from services.signing.signer import verify_signed_pdf
+from shared.catalogue import load_catalogue
 from shared.devstack import Endpoints
 from shared.events import Envelope, Topic
+from shared.settings import REPOSITORY
 from tests.support import flip_signed_byte, wait_until_consumed
-from tools.demo import drive
+from tools.demo import Demo
 from tools.deployment import LocalDeployment, service_url
 
 pytestmark = pytest.mark.integration
@@ -53,8 +55,10 @@ def flow(deployment: LocalDeployment) -> dict[str, Any]:
     """Carry one application from submission to the register book."""
     output = deployment.state_dir / "out"
     output.mkdir()
+    catalogue = load_catalogue(REPOSITORY / "config" / "catalogue.toml")
     with httpx.Client(timeout=60) as client:
-        return drive(client, output, "kepala-dinas-lokal", deployment.environ)
+        demo = Demo(client, output, "kepala-dinas-lokal", catalogue, deployment.environ)
+        return demo.run("birth_deed", seed=7)
 
 
 def url(name: str) -> str:
@@ -171,7 +175,7 @@ def test_redelivered_events_change_nothing(
     producer.flush()
     producer.close()
     for group, topics in {
-        "dompak-verification": [Topic.INTAKE],
+        "dompak-verification": [Topic.INTAKE, Topic.SIGNING],
         "dompak-notify": [Topic.INTAKE, Topic.SIGNING, Topic.DISTRIBUTION],
         "dompak-intake": [Topic.INTAKE, Topic.DISTRIBUTION],
     }.items():

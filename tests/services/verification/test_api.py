@@ -19,19 +19,21 @@ from kafka import KafkaConsumer
 from services.verification.main import create_app
 from services.verification.service import VerificationService
 from services.verification.settings import VerificationSettings
+from shared.broker import EventPublisher
 from shared.consumer import PermanentError
 from shared.devstack import Endpoints
 from shared.events import (
     Applicant,
     ApplicationAccepted,
+    ApplicationReturned,
     Envelope,
     EventType,
     Topic,
     new_event,
 )
 from tests.conftest import settings_values
-from tests.support import eventually, running_app
-from tools.samples import birth_deed_application
+from tests.support import eventually, running_app, wait_until_consumed
+from tools.samples import VILLAGE_CODE, application_form, birth_deed_application
 
 pytestmark = pytest.mark.integration
 
@@ -39,6 +41,7 @@ CIVIL_REGISTRY = "pencatatan_sipil"
 POPULATION_REGISTRATION = "pendaftaran_penduduk"
 OPERATOR = "operator.uji"
 VERIFIER = "verifikator.uji"
+HEAD = "kepala.uji"
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -82,7 +85,7 @@ def accepted_event(
             applicant=Applicant(
                 nik=applicant["nik"], name=applicant["name"], email=applicant["email"]
             ),
-            village_code=form["village_code"],
+            village_code=form.get("village_code", VILLAGE_CODE),
             form=form,
             files=[],
             actor="loket.uji",
@@ -129,11 +132,42 @@ async def post_verify(
     return await client.post(f"/cases/{application_id}/verify", json={"actor": actor})
 
 
-async def drafted(service: VerificationService, client: httpx.AsyncClient) -> str:
-    application_id = await opened(service)
+async def drafted(
+    service: VerificationService, client: httpx.AsyncClient, **options: Any
+) -> str:
+    application_id = await opened(service, **options)
     response = await post_draft(client, application_id)
     assert response.status_code == 200, response.text
     return application_id
+
+
+async def verified(service: VerificationService, client: httpx.AsyncClient) -> str:
+    application_id = await drafted(service, client)
+    response = await post_verify(client, application_id)
+    assert response.status_code == 200, response.text
+    return application_id
+
+
+def returned_event(
+    application_id: str, reason: str = "Nama ibu di draf salah eja"
+) -> Envelope:
+    """Build the event the signing service publishes when the head returns a case."""
+    return new_event(
+        source="/dompak/signing",
+        event_type=EventType.APPLICATION_RETURNED,
+        application_id=application_id,
+        payload=ApplicationReturned(stage="signing", reason=reason, actor=HEAD),
+    )
+
+
+async def publish_on_signing_topic(bootstrap: str, event: Envelope) -> None:
+    publisher = await asyncio.to_thread(
+        EventPublisher, bootstrap, client_id="test-signing"
+    )
+    try:
+        await publisher.publish(Topic.SIGNING, event)
+    finally:
+        await asyncio.to_thread(publisher.close)
 
 
 def published_events(bootstrap: str, application_id: str) -> list[dict[str, Any]]:
@@ -504,3 +538,263 @@ async def test_concurrent_verifies_one_succeeds(
     assert codes == [200, 409, 409, 409]
     assert stored["status"] == "verified"
     assert stored["verified_by"] in verifiers
+
+
+@pytest.mark.parametrize("actor", ["OPERATOR.UJI", "  Operator.Uji  "])
+async def test_verify_drafter_differently_cased_forbidden(
+    service: VerificationService, client: httpx.AsyncClient, actor: str
+) -> None:
+    application_id = await drafted(service, client)
+
+    response = await post_verify(client, application_id, actor=actor)
+
+    assert response.status_code == 403
+    assert "four-eyes" in response.json()["message"]
+    assert (await service.get(application_id))["status"] == "awaiting_verification"
+
+
+@pytest.mark.parametrize(
+    ("service_code", "division"),
+    [
+        ("kk_new", POPULATION_REGISTRATION),
+        ("kk_change", POPULATION_REGISTRATION),
+        ("ktp_el_new", POPULATION_REGISTRATION),
+        ("ktp_el_reissue", POPULATION_REGISTRATION),
+        ("marriage_deed", CIVIL_REGISTRY),
+        ("divorce_deed", CIVIL_REGISTRY),
+        ("death_deed", CIVIL_REGISTRY),
+        ("moving_letter", POPULATION_REGISTRATION),
+        ("kia", POPULATION_REGISTRATION),
+    ],
+)
+async def test_service_template_drafted_and_verified(
+    service: VerificationService,
+    client: httpx.AsyncClient,
+    endpoints: Endpoints,
+    service_code: str,
+    division: str,
+) -> None:
+    form = application_form(service_code, seed=11)
+    application_id = await opened(service, form=form, service_code=service_code)
+    template = (await client.get(f"/cases/{application_id}/draft-template")).json()
+
+    drafted_response = await post_draft(client, application_id, template)
+    in_verifier_queue = await queue_ids(client, "verifier", division)
+    verified_response = await post_verify(client, application_id)
+
+    assert drafted_response.status_code == 200, drafted_response.text
+    assert drafted_response.json()["draft"] == template
+    assert application_id in in_verifier_queue
+    assert verified_response.status_code == 200, verified_response.text
+
+    async def verified_draft() -> dict[str, Any] | None:
+        events = await asyncio.to_thread(
+            published_events, endpoints.kafka_bootstrap, application_id
+        )
+        verified = [e for e in events if e["type"] == "application.verified"]
+        return verified[0]["data"] if verified else None
+
+    data = await eventually(verified_draft, what="the verified event")
+    assert data["draft"] == template
+    assert data["division"] == division
+    assert data["service_code"] == service_code
+
+
+async def test_draft_template_moving_letter_regions(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    form = application_form("moving_letter", seed=12)
+    application_id = await opened(service, form=form, service_code="moving_letter")
+
+    response = await client.get(f"/cases/{application_id}/draft-template")
+
+    origin = response.json()["origin"]
+    assert response.status_code == 200
+    assert origin["village"] == "Lumban SS Dolok"
+    assert origin["district"] == "Pangururan"
+    assert origin["regency"] == "Kabupaten Samosir"
+    assert origin["province"] == "Sumatera Utara"
+
+
+async def test_draft_with_wrong_keys_names_them(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    form = application_form("death_deed", seed=13)
+    application_id = await opened(service, form=form, service_code="death_deed")
+    template = (await client.get(f"/cases/{application_id}/draft-template")).json()
+    del template["reporter_name"]
+    template["child_name"] = "Tiur Sitanggang"
+
+    response = await post_draft(client, application_id, template)
+
+    body = response.json()
+    fields = [problem["field"] for problem in body["detail"]["problems"]]
+    assert response.status_code == 422
+    assert fields == ["draft.reporter_name", "draft.child_name"]
+    assert body["detail"]["missing"] == ["reporter_name"]
+    assert body["detail"]["unexpected"] == ["child_name"]
+    assert (await service.get(application_id))["status"] == "awaiting_draft"
+
+
+async def test_empty_draft_invalid(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    form = application_form("kia", seed=14)
+    application_id = await opened(service, form=form, service_code="kia")
+
+    response = await post_draft(client, application_id, {})
+
+    assert response.status_code == 422
+    assert "empty" in response.json()["message"]
+
+
+async def test_father_name_without_father_papers_invalid(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    form = {**birth_deed_application(23), "father": None}
+    application_id = await opened(service, form=form)
+
+    response = await post_draft(client, application_id, valid_draft())
+
+    body = response.json()
+    assert response.status_code == 422
+    assert body["detail"]["rule"] == "no_father_without_papers"
+    assert "draft.father_name" in body["message"]
+    assert (await service.get(application_id))["status"] == "awaiting_draft"
+
+
+async def test_draft_without_father_name_accepted(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    form = {**birth_deed_application(24), "father": None}
+    application_id = await opened(service, form=form)
+
+    response = await post_draft(client, application_id, valid_draft(father_name=None))
+
+    assert response.status_code == 200, response.text
+    assert response.json()["draft"]["father_name"] is None
+
+
+async def test_returned_from_signing_reopens_case(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    application_id = await verified(service, client)
+    event = returned_event(application_id, "Tanggal lahir tidak sesuai akta")
+
+    await service.return_from_signing(event)
+
+    case = (await client.get(f"/cases/{application_id}")).json()
+    assert case["status"] == "awaiting_draft"
+    assert case["draft"] == valid_draft()
+    assert len(case["returns"]) == 1
+    assert case["returns"][0]["stage"] == "signing"
+    assert case["returns"][0]["reason"] == "Tanggal lahir tidak sesuai akta"
+    assert case["returns"][0]["actor"] == HEAD
+    assert case["returns"][0]["event_id"] == event.id
+    assert application_id in await queue_ids(client, "operator", CIVIL_REGISTRY)
+
+
+async def test_returned_from_signing_redelivery_changes_nothing(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    application_id = await verified(service, client)
+    event = returned_event(application_id)
+    await service.return_from_signing(event)
+    first = await service.get(application_id)
+
+    await service.return_from_signing(event)
+
+    second = await service.get(application_id)
+    assert second["version"] == first["version"]
+    assert second["returns"] == first["returns"]
+    assert second["status"] == "awaiting_draft"
+
+
+async def test_returned_from_signing_after_redraft_again(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    application_id = await verified(service, client)
+    first_return = returned_event(application_id, "Nama anak salah eja")
+    await service.return_from_signing(first_return)
+    await post_draft(client, application_id, valid_draft(child_name="Tiur Sinaga"))
+    await post_verify(client, application_id)
+
+    await service.return_from_signing(first_return)
+    after_redelivery = await service.get(application_id)
+    await service.return_from_signing(returned_event(application_id, "Urutan salah"))
+
+    case = await service.get(application_id)
+    assert after_redelivery["status"] == "verified"
+    assert case["status"] == "awaiting_draft"
+    assert [entry["reason"] for entry in case["returns"]] == [
+        "Nama anak salah eja",
+        "Urutan salah",
+    ]
+
+
+@pytest.mark.parametrize("state", ["awaiting_draft", "awaiting_verification"])
+async def test_returned_from_signing_unverified_ignored(
+    service: VerificationService, client: httpx.AsyncClient, state: str
+) -> None:
+    if state == "awaiting_draft":
+        application_id = await opened(service)
+    else:
+        application_id = await drafted(service, client)
+    before = await service.get(application_id)
+
+    await service.return_from_signing(returned_event(application_id))
+
+    after = await service.get(application_id)
+    assert after["status"] == state
+    assert after["version"] == before["version"]
+    assert after["returns"] == []
+
+
+async def test_returned_from_other_stage_ignored(
+    service: VerificationService, client: httpx.AsyncClient
+) -> None:
+    application_id = await verified(service, client)
+    event = new_event(
+        source="/test",
+        event_type=EventType.APPLICATION_RETURNED,
+        application_id=application_id,
+        payload=ApplicationReturned(stage="verification", reason="Lain", actor=HEAD),
+    )
+
+    await service.return_from_signing(event)
+
+    assert (await service.get(application_id))["status"] == "verified"
+
+
+async def test_returned_from_signing_unknown_case_permanent(
+    service: VerificationService,
+) -> None:
+    unknown = str(uuid.uuid4())
+
+    with pytest.raises(PermanentError, match=unknown):
+        await service.return_from_signing(returned_event(unknown))
+
+
+async def test_returned_event_on_signing_topic_applied_once(
+    service: VerificationService, client: httpx.AsyncClient, endpoints: Endpoints
+) -> None:
+    application_id = await verified(service, client)
+    event = returned_event(application_id, "Tempat lahir salah")
+
+    await publish_on_signing_topic(endpoints.kafka_bootstrap, event)
+
+    async def reopened() -> Any:
+        case = await service.get(application_id)
+        return case if case["status"] == "awaiting_draft" else None
+
+    first = await eventually(reopened, what="the case reopening")
+    await publish_on_signing_topic(endpoints.kafka_bootstrap, event)
+    await asyncio.to_thread(
+        wait_until_consumed,
+        endpoints.kafka_bootstrap,
+        "dompak-verification",
+        [Topic.SIGNING.value],
+    )
+    second = await service.get(application_id)
+    assert second["version"] == first["version"]
+    assert [entry["event_id"] for entry in second["returns"]] == [event.id]

@@ -105,13 +105,20 @@ def test_birth_deed_draft_unknown_field_rejected() -> None:
     assert message.startswith("child_nik: ")
 
 
-def test_draft_request_nests_draft_errors() -> None:
-    with pytest.raises(ValidationError) as caught:
-        DraftRequest.model_validate(
-            {"actor": "operator.capil", "draft": _draft(child_sex="X")}
-        )
+def test_draft_request_keeps_draft_object() -> None:
+    draft = {"members": [], "kk_number": ""}
 
-    assert caught.value.errors()[0]["loc"] == ("draft", "child_sex")
+    request = DraftRequest.model_validate({"actor": "operator.capil", "draft": draft})
+
+    assert request.draft == draft
+
+
+@pytest.mark.parametrize("draft", [[1, 2], "draf", None], ids=["list", "text", "null"])
+def test_draft_request_non_object_rejected(draft: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        DraftRequest.model_validate({"actor": "operator.capil", "draft": draft})
+
+    assert caught.value.errors()[0]["loc"] == ("draft",)
 
 
 def test_birth_deed_draft_blank_father_name_becomes_none() -> None:

@@ -1,0 +1,158 @@
+"""Checks of a recorded draft before it goes to the verifier.
+
+The birth deed's draft is checked field by field (BirthDeedDraft), and
+against the papers of the application. Other drafts are checked for their
+top-level keys only, because the signing service validates the whole
+content again when the head opens the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.verification.schemas import BirthDeedDraft
+from shared.errors import ValidationFailedError
+
+BIRTH_DEED = "birth_deed"
+# Without a father on the form, intake required neither the father's KTP-el
+# nor a marriage proof, so the papers cannot support a father's name.
+NO_FATHER_RULE = "no_father_without_papers"
+
+# Each template's content fields, without the issue facts the signing
+# service fills: register_number, document_id, issued_on, issued_at,
+# regency_name, office_name, head_name and verify_url.
+DRAFT_KEYS: dict[str, frozenset[str]] = {
+    "family_card": frozenset({"kk_number", "address", "members"}),
+    BIRTH_DEED: frozenset(BirthDeedDraft.model_fields),
+    "marriage_deed": frozenset(
+        {
+            "husband",
+            "wife",
+            "marriage_date",
+            "marriage_place",
+            "religion",
+            "religious_leader",
+        }
+    ),
+    "divorce_deed": frozenset(
+        {
+            "former_husband",
+            "former_wife",
+            "court",
+            "ruling_number",
+            "ruling_date",
+            "ruling_final_on",
+        }
+    ),
+    "death_deed": frozenset(
+        {"deceased", "death_date", "death_place", "cause", "reporter_name"}
+    ),
+    "moving_letter": frozenset(
+        {
+            "kk_number",
+            "head_of_family",
+            "members",
+            "origin",
+            "destination",
+            "reason",
+            "moving_date",
+        }
+    ),
+    "ktp_el_card": frozenset(
+        {
+            "nik",
+            "name",
+            "birth_place",
+            "birth_date",
+            "sex",
+            "address",
+            "religion",
+            "marital_status",
+            "occupation",
+            "blood_type",
+        }
+    ),
+    "kia_card": frozenset(
+        {
+            "nik",
+            "name",
+            "birth_place",
+            "birth_date",
+            "sex",
+            "address",
+            "kk_number",
+            "head_of_family_name",
+        }
+    ),
+}
+
+
+def validate_draft(
+    template_id: str, draft: Mapping[str, Any], form: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return the draft to record, or raise ValidationFailedError naming each problem.
+
+    `form` is the resident's form, which the birth deed's draft must agree with.
+    """
+    if not draft:
+        raise _invalid(
+            [("draft", "is empty; start from the draft template of this case")]
+        )
+    if template_id == BIRTH_DEED:
+        return _birth_deed(draft, form)
+    _check_keys(template_id, draft)
+    return dict(draft)
+
+
+def _birth_deed(draft: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        checked = BirthDeedDraft.model_validate(draft)
+    except ValidationError as error:
+        problems = [
+            (".".join(["draft", *map(str, item["loc"])]), item["msg"])
+            for item in error.errors()
+        ]
+        raise _invalid(problems) from None
+    if checked.father_name is not None and not form.get("father"):
+        message = (
+            f"is {checked.father_name!r}, but the application names no father, so "
+            "neither his KTP-el nor a marriage proof was checked; remove "
+            "father_name, or have the resident apply again with those papers"
+        )
+        raise _invalid([("draft.father_name", message)], rule=NO_FATHER_RULE)
+    return checked.model_dump(mode="json")
+
+
+def _check_keys(template_id: str, draft: Mapping[str, Any]) -> None:
+    expected = DRAFT_KEYS[template_id]
+    missing = sorted(expected - draft.keys())
+    unexpected = sorted(draft.keys() - expected)
+    if not missing and not unexpected:
+        return
+    problems = [
+        (
+            f"draft.{key}",
+            f"missing; a {template_id} draft needs this key, so start from the "
+            "draft template",
+        )
+        for key in missing
+    ]
+    problems += [
+        (f"draft.{key}", f"unexpected; a {template_id} draft has no such key")
+        for key in unexpected
+    ]
+    raise _invalid(
+        problems, template=template_id, missing=missing, unexpected=unexpected
+    )
+
+
+def _invalid(problems: list[tuple[str, str]], **detail: Any) -> ValidationFailedError:
+    summary = "; ".join(f"{field}: {message}" for field, message in problems)
+    return ValidationFailedError(
+        f"the draft is invalid: {summary}",
+        problems=[{"field": field, "message": message} for field, message in problems],
+        **detail,
+    )
