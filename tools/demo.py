@@ -1,17 +1,20 @@
-"""`make demo`: drive one synthetic birth-deed application through every stage.
+"""`make demo`: drive one synthetic application of every service to its end.
 
 Acts as the resident and as each staff role over the services' HTTP APIs.
 Uses the running system, or starts one for the duration of the demo. The
-last line printed is one JSON object describing the result.
+last line printed is a JSON list with one object per service.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +22,11 @@ import httpx
 import structlog
 
 from services.signing.settings import SigningSettings
+from shared.catalogue import Catalogue, Output, load_catalogue, required_uploads
 from shared.logging import configure_logging
+from shared.regency import load_regency
 from tools.deployment import REPOSITORY, LocalDeployment, is_running, service_url
-from tools.samples import birth_deed_application, birth_deed_papers
+from tools.samples import application_form, paper_photo
 
 log = structlog.get_logger()
 
@@ -37,9 +42,9 @@ def _check(response: httpx.Response, step: str) -> Any:
         raise DemoError(
             f"{step} failed with HTTP {response.status_code}: {response.text}"
         )
-    return (
-        response.json() if "json" in response.headers.get("content-type", "") else None
-    )
+    if "json" in response.headers.get("content-type", ""):
+        return response.json()
+    return None
 
 
 def _wait_for(
@@ -58,164 +63,202 @@ def _wait_for(
         time.sleep(0.3)
 
 
-def drive(
-    client: httpx.Client,
-    output_dir: Path,
-    passphrase: str,
-    environ: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """Carry one application from submission to the register; return its facts."""
-    intake = service_url("intake", environ)
-    verification = service_url("verification", environ)
-    signing = service_url("signing", environ)
-    distribution = service_url("distribution", environ)
+@dataclass
+class Demo:
+    """The resident and every staff role, talking to the services over HTTP."""
 
-    papers = birth_deed_papers(seed=7)
-    files = [
-        (name, (f"{name}.jpg", data, "image/jpeg")) for name, data in papers.items()
-    ]
-    form = {"application": json.dumps(birth_deed_application(seed=7))}
-    submitted = _check(
-        client.post(
-            f"{intake}/services/birth_deed/applications", data=form, files=files
-        ),
-        "submission",
-    )
-    application_id, code = submitted["application_id"], submitted["tracking_code"]
-    log.info("demo.submitted", application_id=application_id, tracking_code=code)
+    client: httpx.Client
+    output_dir: Path
+    passphrase: str
+    catalogue: Catalogue
+    environ: Mapping[str, str] | None = None
 
-    missing = {"requirement": "birth_letter", "reason": "Foto buram, mohon foto ulang"}
-    _check(
-        client.post(
-            f"{intake}/applications/{application_id}/request-documents",
-            json={"actor": "fo.demo", "missing": [missing]},
-        ),
-        "request for a clearer birth letter",
-    )
-    retake = [
-        (
-            "birth_letter",
-            (
-                "birth_letter.jpg",
-                birth_deed_papers(seed=8)["birth_letter"],
-                "image/jpeg",
+    def url(self, service: str) -> str:
+        return service_url(service, self.environ)
+
+    def submit(self, service_code: str, seed: int) -> dict[str, Any]:
+        """Apply as a resident with a photo of every paper the form needs."""
+        form = application_form(service_code, seed)
+        entry = self.catalogue.service(service_code)
+        needed = required_uploads(entry, form, today=datetime.now(UTC).date())
+        files = [
+            (r.code, (f"{r.code}.jpg", paper_photo(r.name_id, seed=seed), "image/jpeg"))
+            for r in needed
+        ]
+        submitted = _check(
+            self.client.post(
+                f"{self.url('intake')}/services/{service_code}/applications",
+                data={"application": json.dumps(form)},
+                files=files,
             ),
+            f"{service_code} submission",
         )
-    ]
-    _check(client.post(f"{intake}/track/{code}/files", files=retake), "resubmission")
-    _check(
-        client.post(
-            f"{intake}/applications/{application_id}/accept", json={"actor": "fo.demo"}
-        ),
-        "front-office acceptance",
-    )
+        log.info(
+            "demo.submitted",
+            service=service_code,
+            application_id=submitted["application_id"],
+            tracking_code=submitted["tracking_code"],
+        )
+        return dict(submitted)
 
-    _wait_for(
-        "case opening",
-        lambda: client.get(f"{verification}/cases/{application_id}"),
-        lambda c: True,
-    )
-    draft = _check(
-        client.get(f"{verification}/cases/{application_id}/draft-template"),
-        "draft template",
-    )
-    _check(
-        client.post(
-            f"{verification}/cases/{application_id}/draft",
-            json={"actor": "operator.demo", "draft": draft},
-        ),
-        "draft",
-    )
-    _check(
-        client.post(
-            f"{verification}/cases/{application_id}/verify",
-            json={"actor": "verifier.demo"},
-        ),
-        "verification",
-    )
+    def ask_for_clearer_photo(self, application_id: str, code: str, paper: str) -> None:
+        """Ask for a paper again as the front office, and resend it as the resident."""
+        intake = self.url("intake")
+        missing = {"requirement": paper, "reason": "Foto buram, mohon foto ulang"}
+        _check(
+            self.client.post(
+                f"{intake}/applications/{application_id}/request-documents",
+                json={"actor": "fo.demo", "missing": [missing]},
+            ),
+            f"request for a clearer {paper}",
+        )
+        retake = [(paper, (f"{paper}.jpg", paper_photo(paper, seed=99), "image/jpeg"))]
+        _check(
+            self.client.post(f"{intake}/track/{code}/files", files=retake),
+            "resubmission",
+        )
 
-    _wait_for(
-        "approval queueing",
-        lambda: client.get(f"{signing}/approvals/{application_id}"),
-        lambda a: True,
-    )
-    approval = _check(
-        client.post(
-            f"{signing}/approvals/{application_id}/approve",
-            json={"actor": "kadis.demo", "passphrase": passphrase},
-        ),
-        "approval and signature",
-    )
+    def accept(self, application_id: str) -> None:
+        _check(
+            self.client.post(
+                f"{self.url('intake')}/applications/{application_id}/accept",
+                json={"actor": "fo.demo"},
+            ),
+            "front-office acceptance",
+        )
 
-    _wait_for(
-        "delivery queueing",
-        lambda: client.get(f"{distribution}/deliveries/{application_id}"),
-        lambda d: True,
-    )
-    _check(
-        client.post(
-            f"{distribution}/deliveries/{application_id}/print",
-            json={"actor": "distribusi.demo"},
-        ),
-        "print",
-    )
-    pdf = client.get(f"{distribution}/deliveries/{application_id}/pdf")
-    _check(pdf, "PDF download")
-    document_pdf = output_dir / f"{application_id}.pdf"
-    document_pdf.write_bytes(pdf.content)
-    _check(
-        client.post(
-            f"{distribution}/deliveries/{application_id}/dispatch",
-            json={"actor": "distribusi.demo"},
-        ),
-        "dispatch",
-    )
-    _check(
-        client.post(
-            f"{distribution}/deliveries/{application_id}/hand-over",
-            json={
-                "actor": "desa.demo",
-                "collector_name": "Rosmaida Situmorang",
-                "collector_nik": birth_deed_application(seed=7)["applicant"]["nik"],
-                "relationship": "ibu",
-            },
-        ),
-        "hand-over",
-    )
-    _wait_for(
-        "completion on the resident's timeline",
-        lambda: client.get(f"{intake}/track/{code}"),
-        lambda v: v["status"] == "completed",
-    )
-    return {
-        "application_id": application_id,
-        "tracking_code": code,
-        "register_number": approval["register_number"],
-        "document_pdf": str(document_pdf),
-    }
+    def draft_and_verify(self, application_id: str) -> None:
+        verification = self.url("verification")
+        case = f"{verification}/cases/{application_id}"
+        _wait_for("case opening", lambda: self.client.get(case), lambda c: True)
+        draft = _check(self.client.get(f"{case}/draft-template"), "draft template")
+        _check(
+            self.client.post(
+                f"{case}/draft", json={"actor": "operator.demo", "draft": draft}
+            ),
+            "draft",
+        )
+        _check(
+            self.client.post(f"{case}/verify", json={"actor": "verifier.demo"}),
+            "verification",
+        )
+
+    def approve(self, application_id: str) -> dict[str, Any]:
+        approval = f"{self.url('signing')}/approvals/{application_id}"
+        _wait_for(
+            "approval queueing",
+            lambda: self.client.get(approval),
+            lambda a: a["status"] == "awaiting_approval",
+        )
+        return dict(
+            _check(
+                self.client.post(
+                    f"{approval}/approve",
+                    json={"actor": "kadis.demo", "passphrase": self.passphrase},
+                ),
+                "approval and signature",
+            )
+        )
+
+    def deliver(self, service_code: str, application_id: str, collector: str) -> Path:
+        """Print, dispatch or book the visit, and hand over; return the PDF path."""
+        entry = self.catalogue.service(service_code)
+        delivery = f"{self.url('distribution')}/deliveries/{application_id}"
+        _wait_for(
+            "delivery queueing", lambda: self.client.get(delivery), lambda d: True
+        )
+        staff = {"actor": "distribusi.demo"}
+        if entry.appointment:
+            visit = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+            _check(
+                self.client.post(
+                    f"{delivery}/appointment", json={**staff, "starts_at": visit}
+                ),
+                "appointment",
+            )
+        _check(self.client.post(f"{delivery}/print", json=staff), "print")
+        pdf = self.client.get(f"{delivery}/pdf")
+        _check(pdf, "PDF download")
+        document_pdf = self.output_dir / f"{service_code}-{application_id}.pdf"
+        document_pdf.write_bytes(pdf.content)
+        if entry.output is Output.A4_DOCUMENT:
+            _check(self.client.post(f"{delivery}/dispatch", json=staff), "dispatch")
+        _check(
+            self.client.post(
+                f"{delivery}/hand-over",
+                json={
+                    "actor": "desa.demo",
+                    "collector_name": "Rosmaida Situmorang",
+                    "collector_nik": collector,
+                    "relationship": "pemohon",
+                },
+            ),
+            "hand-over",
+        )
+        return document_pdf
+
+    def completed(self, tracking_code: str) -> str:
+        view = _wait_for(
+            "completion on the resident's timeline",
+            lambda: self.client.get(f"{self.url('intake')}/track/{tracking_code}"),
+            lambda v: v["status"] == "completed",
+        )
+        return str(view["status"])
+
+    def run(self, service_code: str, seed: int) -> dict[str, Any]:
+        """Carry one application of a service to the register; return its facts."""
+        submitted = self.submit(service_code, seed)
+        application_id = submitted["application_id"]
+        code = submitted["tracking_code"]
+        if service_code == "birth_deed":
+            self.ask_for_clearer_photo(application_id, code, "birth_letter")
+        self.accept(application_id)
+        self.draft_and_verify(application_id)
+        approval = self.approve(application_id)
+        collector = application_form(service_code, seed)["applicant"]["nik"]
+        document_pdf = self.deliver(service_code, application_id, collector)
+        return {
+            "service": service_code,
+            "application_id": application_id,
+            "tracking_code": code,
+            "status": self.completed(code),
+            "register_number": approval["register_number"],
+            "document_pdf": str(document_pdf),
+        }
 
 
 def main() -> int:
     configure_logging("demo", log_format="console", level="INFO")
     state_dir = Path(os.environ.get("DOMPAK_STATE_DIR", REPOSITORY / "var")).resolve()
     settings = SigningSettings(pki_dir=state_dir / "pki")
+    catalogue = load_catalogue(settings.catalogue_file)
+    load_regency(settings.regency_file)
     output_dir = state_dir / "demo"
     output_dir.mkdir(parents=True, exist_ok=True)
     deployment = None if is_running() else LocalDeployment(state_dir)
+    ca_certificate = str(settings.pki_dir / "ca-certificate.pem")
+    # A fresh seed per run: intake refuses a second application for the same
+    # person and document.
+    seed = random.SystemRandom().randrange(1, 10**6)
+    results = []
     try:
         if deployment is not None:
             log.info("demo.starting_system")
             deployment.start()
         with httpx.Client(timeout=60) as client:
-            result = drive(client, output_dir, settings.local_signing_passphrase)
+            demo = Demo(
+                client, output_dir, settings.local_signing_passphrase, catalogue
+            )
+            for index, entry in enumerate(catalogue.services):
+                result = demo.run(entry.code, seed + index)
+                results.append({**result, "ca_certificate": ca_certificate})
     except DemoError as error:
         log.error("demo.failed", error=str(error))
         return 1
     finally:
         if deployment is not None:
             deployment.stop()
-    result["ca_certificate"] = str(settings.pki_dir / "ca-certificate.pem")
-    print(json.dumps(result))  # noqa: T201 (the demo's result line)
+    print(json.dumps(results))  # noqa: T201 (the demo's result line)
     return 0
 
 
