@@ -318,3 +318,48 @@ async def test_numbers_follow_the_catalogue(
         assert re.fullmatch(r"121708\d{10}", number)
     else:
         assert number == draft["nik"]
+
+
+CROSS_TYPES = {
+    "birth_deed": "birth_deed",
+    "marriage_deed": "marriage_deed",
+    "death_deed": "death_deed",
+    "kk_new": "family_card",
+}
+
+
+async def test_concurrent_issuance_across_types_stays_sequential(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    service: SigningService = app.state.service
+    queued_by_type: dict[str, list[str]] = {}
+    for service_code, template_id in CROSS_TYPES.items():
+        queued_by_type[service_code] = []
+        for _ in range(4):
+            application_id = str(uuid.uuid4())
+            draft = (
+                verified_event(application_id).data["draft"]
+                if template_id == "birth_deed"
+                else draft_of(template_id)
+            )
+            await service.open_approval(
+                verified_with(application_id, service_code, draft)
+            )
+            queued_by_type[service_code].append(application_id)
+    pairs = [(code, i) for code, ids in queued_by_type.items() for i in ids]
+
+    responses = await asyncio.gather(
+        *[
+            approve(client, application_id, actor="kadis.lintas")
+            for _, application_id in pairs
+        ]
+    )
+
+    assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+    numbers: dict[str, list[str]] = {}
+    for (code, _), response in zip(pairs, responses, strict=True):
+        numbers.setdefault(code, []).append(response.json()["register_number"])
+    for code, issued in numbers.items():
+        serials = sorted(int(n[-4:]) for n in issued)
+        assert len(set(issued)) == len(issued), code
+        assert serials == list(range(serials[0], serials[0] + len(serials))), code

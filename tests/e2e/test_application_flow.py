@@ -1,4 +1,4 @@
-"""The whole chain on real servers: five service processes, one application."""
+"""The whole chain on real servers: five service processes, every service."""
 
 from __future__ import annotations
 
@@ -189,3 +189,33 @@ def test_redelivered_events_change_nothing(
     assert case_after == case_before
     assert json.dumps(notes_after) == json.dumps(notes_before)
     assert timeline_after["timeline"] == timeline_before["timeline"]
+
+
+NUMBER_PATTERNS = {
+    "kk_new": r"^121708\d{10}$",
+    "kk_change": r"^121708\d{10}$",
+    "ktp_el_new": r"^\d{16}$",
+    "ktp_el_reissue": r"^\d{16}$",
+    "marriage_deed": r"^1217-PK-\d{8}-\d{4}$",
+    "divorce_deed": r"^1217-PC-\d{8}-\d{4}$",
+    "death_deed": r"^1217-KM-\d{8}-\d{4}$",
+    "moving_letter": r"^SKPWNI/1217/\d{6}/\d{4}$",
+    "kia": r"^\d{16}$",
+}
+
+
+@pytest.mark.parametrize("service_code", sorted(NUMBER_PATTERNS))
+def test_service_reaches_its_end(
+    service_code: str, deployment: LocalDeployment, flow: dict[str, Any]
+) -> None:
+    output = deployment.state_dir / "out"
+    catalogue = load_catalogue(REPOSITORY / "config" / "catalogue.toml")
+    ca = (deployment.state_dir / "pki" / "ca-certificate.pem").read_bytes()
+    with httpx.Client(timeout=60) as client:
+        demo = Demo(client, output, "kepala-dinas-lokal", catalogue, deployment.environ)
+        result = demo.run(service_code, seed=11)
+    report = verify_signed_pdf(Path(result["document_pdf"]).read_bytes(), [ca])
+    assert result["status"] == "completed"
+    assert re.match(NUMBER_PATTERNS[service_code], result["register_number"])
+    assert report.intact
+    assert report.trusted
