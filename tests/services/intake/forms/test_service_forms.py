@@ -50,11 +50,11 @@ Change = Callable[[dict[str, Any]], None]
 
 def _set(path: str, value: Any) -> Change:
     def change(form: dict[str, Any]) -> None:
-        target = form
+        target: Any = form
         parts = path.split(".")
         for part in parts[:-1]:
             target = target[int(part)] if part.isdigit() else target[part]
-        target[parts[-1]] = value  # type: ignore[index]
+        target[parts[-1]] = value
 
     return change
 
