@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from starlette.datastructures import UploadFile
 
 from services.intake.forms import FORMS
+from services.intake.multipart import read_multipart
 from services.intake.schemas import (
     ApplicationView,
     DocumentsRequest,
@@ -15,13 +15,11 @@ from services.intake.schemas import (
     StaffAction,
     SubmittedResponse,
 )
-from services.intake.service import IntakeService, Upload
-from shared.errors import NotFoundError, PayloadTooLargeError, ValidationFailedError
+from services.intake.service import IntakeService
+from shared.errors import NotFoundError, ValidationFailedError
 from shared.storage import ObjectStore
 
 router = APIRouter()
-
-MAX_FORM_FILES = 10
 
 
 def get_service(request: Request) -> IntakeService:
@@ -30,32 +28,6 @@ def get_service(request: Request) -> IntakeService:
 
 
 Service = Annotated[IntakeService, Depends(get_service)]
-
-
-async def _read_multipart(
-    request: Request, max_bytes: int
-) -> tuple[str | None, list[Upload]]:
-    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FILES)
-    application_json: str | None = None
-    uploads: list[Upload] = []
-    for field, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            data = await value.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise PayloadTooLargeError(
-                    f"file {value.filename!r} for {field} is larger than the limit of "
-                    f"{max_bytes} bytes; take the photo at a lower resolution",
-                    requirement=field,
-                )
-            uploads.append(Upload(field, value.filename or field, data))
-        elif field == "application":
-            application_json = value
-        else:
-            raise ValidationFailedError(
-                f"unexpected form field {field!r}; send 'application' (JSON) and "
-                "one file per required paper"
-            )
-    return application_json, uploads
 
 
 @router.get("/services", tags=["resident"])
@@ -100,7 +72,7 @@ async def submit_application(
 ) -> SubmittedResponse:
     """Submit an application: field `application` (JSON) and one photo per paper."""
     service.service_entry(service_code)
-    raw, uploads = await _read_multipart(request, request.app.state.max_upload_bytes)
+    raw, uploads = await read_multipart(request, request.app.state.max_upload_bytes)
     document = await service.submit(service_code, raw, uploads)
     return SubmittedResponse(
         application_id=document["_id"],
@@ -121,7 +93,7 @@ async def resubmit_files(
     tracking_code: str, request: Request, service: Service
 ) -> ApplicationView:
     """Send the papers the front office asked for."""
-    raw, uploads = await _read_multipart(request, request.app.state.max_upload_bytes)
+    raw, uploads = await read_multipart(request, request.app.state.max_upload_bytes)
     if raw is not None:
         raise ValidationFailedError(
             "a resubmission takes files only; the application data cannot change"

@@ -69,3 +69,21 @@ def check_uploads(
             + ". Attach a photo of each original paper",
             missing=[r.code for r in missing],
         )
+
+
+def check_requested(requested: Sequence[Requirement], fields: Sequence[str]) -> None:
+    """Raise ValidationFailedError for any upload the office did not request.
+
+    A resubmission replaces stored papers, so it may only bring the requested
+    ones.
+    """
+    allowed = {code for r in requested for code in r.accepted_codes}
+    unexpected = sorted({f for f in fields if f not in allowed})
+    if unexpected:
+        raise ValidationFailedError(
+            f"file field(s) {', '.join(unexpected)} were not requested; the office "
+            f"requested {'; '.join(describe(r) for r in requested)}. Send only "
+            "those papers",
+            unexpected=unexpected,
+            requested=[r.code for r in requested],
+        )

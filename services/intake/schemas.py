@@ -66,3 +66,6 @@ class QueueItem(BaseModel):
     village_code: str
     submitted_at: datetime
     age_hours: float
+    standard_days: int
+    overdue: bool
+    flags: list[str]

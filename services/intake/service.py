@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
@@ -11,13 +10,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from pydantic import ValidationError
 
-from services.intake.files import clean_image
+from services.intake.files import CleanImage, ImageCleaner
 from services.intake.forms import FORMS, ApplicationForm
 from services.intake.forms.fields import AreaLookup
+from services.intake.forms.parsing import parse_application
 from services.intake.repository import ApplicationRepository
-from services.intake.requirements import UploadPlan, check_uploads, plan_uploads
+from services.intake.requirements import (
+    UploadPlan,
+    check_requested,
+    check_uploads,
+    plan_uploads,
+)
 from services.intake.schemas import (
     ApplicationView,
     DocumentsRequest,
@@ -25,6 +29,7 @@ from services.intake.schemas import (
     TimelineEntry,
 )
 from services.intake.settings import IntakeSettings
+from services.intake.subjects import SubjectClaims
 from shared.catalogue import Catalogue, ServiceEntry, UnknownServiceError
 from shared.database import Document
 from shared.errors import ConflictError, NotFoundError, ValidationFailedError
@@ -150,6 +155,12 @@ class IntakeService:
         self._store = store
         self._settings = settings
         self._on_outbox_written = on_outbox_written
+        self._subjects = SubjectClaims(repository)
+        self._cleaner = ImageCleaner(
+            max_bytes=settings.max_upload_bytes,
+            max_pixels=settings.max_image_pixels,
+            concurrency=settings.image_decode_concurrency,
+        )
 
     @property
     def catalogue(self) -> Catalogue:
@@ -167,71 +178,36 @@ class IntakeService:
 
     def parse_form(self, entry: ServiceEntry, raw: str | None) -> ApplicationForm:
         """Validate the JSON form of a service against its rules."""
-        if raw is None:
-            raise ValidationFailedError(
-                "the form field 'application' is missing; send the application data "
-                "as JSON in it"
-            )
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ValidationFailedError(
-                f"the field 'application' is not valid JSON ({error.msg} at position "
-                f"{error.pos}); send the application data as a JSON object"
-            ) from error
-        form_class = FORMS[entry.form]
         context = {"areas": self._areas, "today": self._regency.today()}
-        try:
-            return form_class.model_validate(data, context=context)
-        except ValidationError as error:
-            problems = [
-                {
-                    "field": ".".join(str(p) for p in e["loc"]) or "application",
-                    "message": e["msg"],
-                }
-                for e in error.errors()
-            ]
-            summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-            raise ValidationFailedError(
-                f"the application is invalid: {summary}", problems=problems
-            ) from error
+        return parse_application(FORMS[entry.form], raw, context)
 
     async def submit(
         self, service_code: str, raw_form: str | None, uploads: Sequence[Upload]
     ) -> Document:
-        """Store the papers, then the application with its `submitted` event."""
+        """Claim the subject, store the papers, then the application and its event.
+
+        Every check runs before the claim, so a rejected submission leaves no
+        claim behind. Raises ConflictError when the same subject has an
+        application already.
+        """
         entry = self.service_entry(service_code)
         form = self.parse_form(entry, raw_form)
-        form_data = form.model_dump(mode="json")
         today = self._regency.today()
-        plan = plan_uploads(entry, form_data, today)
+        plan = plan_uploads(entry, form.model_dump(mode="json"), today)
         check_uploads(plan, [u.field for u in uploads], expected=plan.needed)
+        cleaned = await self._clean(uploads)
+
         application_id = str(uuid.uuid4())
-        files = await self._store_files(application_id, uploads)
-        contact = form.applicant
-        applicant = Applicant(
-            nik=contact.nik, name=contact.name, email=contact.email, phone=contact.phone
-        )
-        now = datetime.now(UTC)
-        document: Document = {
-            "_id": application_id,
-            "service_code": entry.code,
-            "division": entry.division.value,
-            "intake_status": "submitted",
-            "applicant": applicant.model_dump(mode="json"),
-            "village_code": form.contact_village(),
-            "form": form_data,
-            "files": {f.requirement: f.model_dump(mode="json") for f in files},
-            "required_files": [r.code for r in plan.needed],
-            "flags": form.flags(today),
-            "missing": [],
-            "submitted_at": now,
-            "updated_at": now,
-        }
+        tracking_code = new_tracking_code()
+        subject = await self._subjects.claim(entry, form, application_id, tracking_code)
         try:
-            document = await self._insert_with_fresh_code(document, applicant, files)
+            files = await self._put_files(application_id, cleaned)
+            document = self._new_application(application_id, entry, form, plan, files)
+            document = await self._insert_application(
+                document, files, subject, tracking_code
+            )
         except Exception:
-            await self._discard_files(files)
+            await self._subjects.release(subject, application_id)
             raise
         log.info(
             "application.submitted", application_id=application_id, service=entry.code
@@ -239,11 +215,62 @@ class IntakeService:
         self._on_outbox_written()
         return document
 
-    async def _insert_with_fresh_code(
-        self, document: Document, applicant: Applicant, files: list[StoredFile]
+    def _new_application(
+        self,
+        application_id: str,
+        entry: ServiceEntry,
+        form: ApplicationForm,
+        plan: UploadPlan,
+        files: list[StoredFile],
     ) -> Document:
+        contact = form.applicant
+        applicant = Applicant(
+            nik=contact.nik, name=contact.name, email=contact.email, phone=contact.phone
+        )
+        now = datetime.now(UTC)
+        return {
+            "_id": application_id,
+            "service_code": entry.code,
+            "division": entry.division.value,
+            "intake_status": "submitted",
+            "applicant": applicant.model_dump(mode="json"),
+            "village_code": form.contact_village(),
+            "form": form.model_dump(mode="json"),
+            "files": {f.requirement: f.model_dump(mode="json") for f in files},
+            "required_files": [r.code for r in plan.needed],
+            "flags": form.flags(self._regency.today()),
+            "missing": [],
+            "submitted_at": now,
+            "updated_at": now,
+        }
+
+    async def _insert_application(
+        self,
+        document: Document,
+        files: list[StoredFile],
+        subject: str,
+        tracking_code: str,
+    ) -> Document:
+        try:
+            inserted = await self._insert_with_fresh_code(
+                document, files, tracking_code
+            )
+        except Exception:
+            await self._discard_files(files)
+            raise
+        if inserted["tracking_code"] != tracking_code:
+            await self._subjects.record_tracking_code(
+                subject, document["_id"], inserted["tracking_code"]
+            )
+        return inserted
+
+    async def _insert_with_fresh_code(
+        self, document: Document, files: list[StoredFile], first_code: str
+    ) -> Document:
+        """Insert with `first_code`, or a new code if another application has it."""
+        applicant = Applicant.model_validate(document["applicant"])
+        tracking_code = first_code
         for _ in range(5):
-            tracking_code = new_tracking_code()
             event = new_event(
                 source=SOURCE,
                 event_type=EventType.APPLICATION_SUBMITTED,
@@ -261,24 +288,26 @@ class IntakeService:
             if await self._repository.applications.insert(candidate, [event]):
                 return candidate
             log.warning("tracking_code.collided", application_id=document["_id"])
+            tracking_code = new_tracking_code()
         raise RuntimeError("no free tracking code after 5 attempts")
 
-    async def _store_files(
-        self, application_id: str, uploads: Sequence[Upload]
-    ) -> list[StoredFile]:
-        cleaned = [
-            (
-                upload.field,
-                clean_image(
-                    upload.field,
-                    upload.filename,
-                    upload.data,
-                    max_bytes=self._settings.max_upload_bytes,
-                    max_pixels=self._settings.max_image_pixels,
-                ),
+    async def _clean(self, uploads: Sequence[Upload]) -> list[tuple[str, CleanImage]]:
+        """Check and re-encode every upload before storing any.
+
+        One at a time, so one request with many files does not take every
+        decoding slot of the process, and the first bad file stops the rest.
+        """
+        cleaned = []
+        for upload in uploads:
+            image = await self._cleaner.clean(
+                upload.field, upload.filename, upload.data
             )
-            for upload in uploads
-        ]
+            cleaned.append((upload.field, image))
+        return cleaned
+
+    async def _put_files(
+        self, application_id: str, cleaned: Sequence[tuple[str, CleanImage]]
+    ) -> list[StoredFile]:
         stored: list[StoredFile] = []
         try:
             for requirement, image in cleaned:
@@ -379,14 +408,16 @@ class IntakeService:
                 "can be sent again only after the office asks for them",
                 status=current["intake_status"],
             )
+
         plan = self._plan_of(current)
-        requested = [plan.requirement(m["requirement"]) for m in current["missing"]]
-        check_uploads(
-            plan,
-            [u.field for u in uploads],
-            expected=[r for r in requested if r is not None],
-        )
-        files = await self._store_files(current["_id"], uploads)
+        found = [plan.requirement(m["requirement"]) for m in current["missing"]]
+        requested = [r for r in found if r is not None]
+        fields = [u.field for u in uploads]
+        check_requested(requested, fields)
+        check_uploads(plan, fields, expected=requested)
+
+        cleaned = await self._clean(uploads)
+        files = await self._put_files(current["_id"], cleaned)
         event = new_event(
             source=SOURCE,
             event_type=EventType.APPLICATION_RESUBMITTED,
@@ -431,21 +462,26 @@ class IntakeService:
 
     async def queue(self, limit: int = 200) -> list[QueueItem]:
         """Return the front office's open applications, oldest first."""
-        now = datetime.now(UTC)
         documents = await self._repository.queue(OPEN_FOR_FRONT_OFFICE, limit)
-        return [
-            QueueItem(
-                application_id=d["_id"],
-                tracking_code=d["tracking_code"],
-                service_code=d["service_code"],
-                intake_status=d["intake_status"],
-                applicant_name=d["applicant"]["name"],
-                village_code=d["village_code"],
-                submitted_at=d["submitted_at"],
-                age_hours=round((now - d["submitted_at"]).total_seconds() / 3600, 2),
-            )
-            for d in documents
-        ]
+        return [self._queue_item(d, datetime.now(UTC)) for d in documents]
+
+    def _queue_item(self, document: Document, now: datetime) -> QueueItem:
+        age = now - document["submitted_at"]
+        standard_days = self.service_entry(document["service_code"]).standard_days
+        return QueueItem(
+            application_id=document["_id"],
+            tracking_code=document["tracking_code"],
+            service_code=document["service_code"],
+            intake_status=document["intake_status"],
+            applicant_name=document["applicant"]["name"],
+            village_code=document["village_code"],
+            submitted_at=document["submitted_at"],
+            age_hours=round(age.total_seconds() / 3600, 2),
+            standard_days=standard_days,
+            # A same-day standard (0 days) counts as one day.
+            overdue=age.days >= max(standard_days, 1),
+            flags=document.get("flags", []),
+        )
 
     async def view_by_tracking_code(self, tracking_code: str) -> ApplicationView:
         document = await self._repository.get_by_tracking_code(tracking_code)
@@ -493,10 +529,16 @@ class IntakeService:
         )
 
     async def record_timeline(self, event: Envelope) -> None:
-        """Project one stage event onto the resident's timeline (idempotent)."""
+        """Project one stage event onto the resident's timeline (idempotent).
+
+        A rejection also releases the application's subject so the resident
+        can apply again, and so does the register entry of a card or letter
+        that may be needed again (see SubjectClaims.apply_event).
+        """
         labels = RESIDENT_STATUS.get(event.type)
         if labels is None:
             return
+        await self._subjects.apply_event(event)
         status, label_id, label_en = labels
         keep = TIMELINE_DETAIL.get(event.type, ())
         entry = {

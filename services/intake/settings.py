@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from shared.settings import ServiceSettings
 
 
@@ -10,4 +12,6 @@ class IntakeSettings(ServiceSettings):
     uploads_bucket: str = "dompak-intake-uploads"
     max_upload_bytes: int = 8 * 1024 * 1024
     max_image_pixels: int = 40_000_000
+    # Photos decoded at once per process (see files.ImageCleaner for the memory).
+    image_decode_concurrency: int = Field(default=2, ge=1)
     region_code: str = "1217"

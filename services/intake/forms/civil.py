@@ -19,6 +19,7 @@ from services.intake.forms.fields import (
     KkNumber,
     PastDate,
     PersonName,
+    PlainText,
     RegencyVillage,
     age_on,
     nik_is_female,
@@ -33,7 +34,7 @@ class Child(Form):
     name: PersonName
     sex: Sex
     birth_date: PastDate
-    birth_place: str = Field(min_length=2, max_length=100)
+    birth_place: PlainText = Field(min_length=2, max_length=60)
     birth_order: int = Field(ge=1, le=30, description="Anak ke-: 1 for the first child")
 
 
@@ -66,6 +67,10 @@ class BirthDeedForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.village_code
 
+    def subject_key(self) -> str:
+        child = self.child
+        return f"{self.mother.nik}:{child.birth_date}:{child.name.casefold()}"
+
 
 class Spouse(Person):
     religion: Religion
@@ -78,7 +83,7 @@ class MarriageDeedForm(ApplicationForm):
     husband: Spouse
     wife: Spouse
     marriage_date: PastDate
-    marriage_place: str = Field(min_length=2, max_length=100)
+    marriage_place: PlainText = Field(min_length=2, max_length=100)
     religion: Religion
     religious_leader: PersonName
     witnesses: list[NamedNik] = Field(min_length=2, max_length=2)
@@ -123,17 +128,20 @@ class MarriageDeedForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.village_code
 
+    def subject_key(self) -> str:
+        return f"{self.husband.nik}:{self.wife.nik}:{self.marriage_date}"
+
 
 class DivorceDeedForm(ApplicationForm):
     """Akta Perceraian, for divorces other than Muslim ones."""
 
     former_husband: Person
     former_wife: Person
-    marriage_deed_number: str = Field(min_length=3, max_length=60)
-    court: str = Field(
+    marriage_deed_number: PlainText = Field(min_length=3, max_length=60)
+    court: PlainText = Field(
         min_length=3, max_length=120, examples=["Pengadilan Negeri Balige"]
     )
-    ruling_number: str = Field(min_length=3, max_length=80)
+    ruling_number: PlainText = Field(min_length=3, max_length=80)
     ruling_date: PastDate
     final_date: PastDate = Field(description="Date the ruling became final (inkracht)")
     village_code: RegencyVillage
@@ -159,6 +167,10 @@ class DivorceDeedForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.village_code
 
+    def subject_key(self) -> str:
+        husband, wife = self.former_husband.nik, self.former_wife.nik
+        return f"{husband}:{wife}:{self.ruling_number.casefold()}"
+
 
 class DeathDeedForm(ApplicationForm):
     """Akta Kematian."""
@@ -166,8 +178,8 @@ class DeathDeedForm(ApplicationForm):
     deceased: Person
     marital_status: MaritalStatus
     death_date: PastDate
-    death_place: str = Field(min_length=2, max_length=100)
-    cause: str | None = Field(default=None, max_length=200)
+    death_place: PlainText = Field(min_length=2, max_length=100)
+    cause: PlainText | None = Field(default=None, max_length=200)
     kk_number: KkNumber
     village_code: RegencyVillage
 
@@ -195,3 +207,6 @@ class DeathDeedForm(ApplicationForm):
 
     def contact_village(self) -> str:
         return self.village_code
+
+    def subject_key(self) -> str:
+        return self.deceased.nik

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -11,9 +12,14 @@ from services.intake.forms.fields import (
     Nik,
     PastDate,
     PersonName,
+    PlainText,
     RegencyVillage,
     nik_is_female,
 )
+
+# Printable ASCII only: the address goes into mail headers, where control
+# characters could add headers of their own.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
 
 
 class Form(BaseModel):
@@ -49,9 +55,11 @@ class Contact(Form):
 
     nik: Nik
     name: PersonName
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(default=None, pattern=EMAIL_PATTERN)
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$")
-    relationship: str = Field(min_length=2, max_length=40, examples=["ayah", "ibu"])
+    relationship: PlainText = Field(
+        min_length=2, max_length=40, examples=["ayah", "ibu"]
+    )
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
@@ -68,7 +76,7 @@ class Person(Form):
     nik: Nik
     name: PersonName
     sex: Sex
-    birth_place: str = Field(min_length=2, max_length=100)
+    birth_place: PlainText = Field(min_length=2, max_length=60)
     birth_date: PastDate
 
     @model_validator(mode="after")
@@ -91,7 +99,7 @@ class NamedNik(Form):
 class Address(Form):
     """An address inside the regency."""
 
-    street: str = Field(min_length=2, max_length=200)
+    street: PlainText = Field(min_length=2, max_length=80)
     rt: str = Field(pattern=r"^[0-9]{1,3}$", description="Rukun tetangga")
     rw: str = Field(pattern=r"^[0-9]{1,3}$", description="Rukun warga")
     village_code: RegencyVillage
@@ -100,7 +108,20 @@ class Address(Form):
 class ApplicationForm(Form):
     """Base of the ten application forms."""
 
+    # False for the civil-registry events (birth, marriage, divorce, death),
+    # which are registered once; True for cards and letters that a person may
+    # need again after the earlier one was handed over.
+    subject_reusable_after_completion: ClassVar[bool] = False
+
     applicant: Contact
+
+    def subject_key(self) -> str:
+        """Return a stable key of the document's subject, to spot duplicates.
+
+        Two applications of one service with the same key ask for the same
+        document about the same person or event.
+        """
+        raise NotImplementedError
 
     def flags(self, today: date) -> list[str]:
         """Return remarks for staff, such as a report made after its deadline."""

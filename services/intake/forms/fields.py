@@ -21,6 +21,9 @@ KK_PATTERN = re.compile(r"^[0-9]{16}$")
 NIK_PATTERN = re.compile(r"^[0-9]{16}$")
 VILLAGE_CODE_PATTERN = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$")
 NAME_PUNCTUATION = set(" '-.,")
+# The deed templates print at most 80 characters of a name.
+MAX_NAME_LENGTH = 80
+PLAIN_TEXT_SYMBOLS = set("0123456789 .,'-/()&:;#")
 FEMALE_DAY_OFFSET = 40
 
 
@@ -64,8 +67,16 @@ def _is_real_date(day: int, month: int, two_digit_year: int) -> bool:
     return False
 
 
+def _is_latin_letter(char: str) -> bool:
+    return char.isalpha() and unicodedata.name(char, "").startswith("LATIN")
+
+
 def check_name(value: str) -> str:
-    """Accept single names, apostrophes, hyphens, dots and Unicode letters."""
+    """Accept names in Latin letters with spaces, apostrophes, hyphens and dots.
+
+    The deeds are printed with a Latin font, so letters of other scripts
+    (Arabic, Han, Cyrillic) and fullwidth forms are rejected.
+    """
     value = " ".join(unicodedata.normalize("NFC", value).split())
     if not value:
         raise ValueError("the name is empty; write the name as on the KK")
@@ -73,8 +84,22 @@ def check_name(value: str) -> str:
         raise ValueError(
             f"the name {value!r} has no letters; write the name as on the KK"
         )
-    if len(value) > 100:
-        raise ValueError(f"the name {value[:20]!r}... is longer than 100 characters")
+    if len(value) > MAX_NAME_LENGTH:
+        raise ValueError(
+            f"the name {value[:20]!r}... has {len(value)} characters, more than "
+            f"{MAX_NAME_LENGTH}, the most a deed prints; shorten it as the KK does"
+        )
+    foreign = [
+        c for c in dict.fromkeys(value) if c.isalpha() and not _is_latin_letter(c)
+    ]
+    if foreign:
+        shown = ", ".join(_describe_char(c) for c in foreign[:3])
+        kind = "a Latin letter" if len(foreign) == 1 else "Latin letters"
+        raise ValueError(
+            f"the name {_shorten(value)} contains {shown}, not {kind}; the "
+            "documents are printed in Latin script, so write the name in Latin "
+            "letters as on the KK"
+        )
     bad = sorted({c for c in value if not (c.isalpha() or c in NAME_PUNCTUATION)})
     if bad:
         raise ValueError(
@@ -82,6 +107,45 @@ def check_name(value: str) -> str:
             "apostrophes, hyphens and dots only"
         )
     return value
+
+
+def check_plain_text(value: str) -> str:
+    """Accept printable free text: Latin letters, digits and common punctuation.
+
+    Runs of whitespace, line breaks included, become one space, because the
+    documents print each value on one line.
+    """
+    value = " ".join(unicodedata.normalize("NFC", value).split())
+    if not any(c.isalnum() for c in value):
+        raise ValueError(
+            f"the text {_shorten(value)} has no letters or digits; write it out in "
+            "words"
+        )
+    bad = [
+        c
+        for c in dict.fromkeys(value)
+        if not (_is_latin_letter(c) or c in PLAIN_TEXT_SYMBOLS)
+    ]
+    if bad:
+        shown = ", ".join(_describe_char(c) for c in bad[:3])
+        raise ValueError(
+            f"the text {_shorten(value)} contains {shown}; use Latin letters, digits, "
+            "spaces and . , ' - / ( ) & : ; # only"
+        )
+    return value
+
+
+def _describe_char(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if char.isprintable():
+        return f"{char!r} ({unicodedata.name(char, code)})"
+    return f"{unicodedata.name(char, 'control character')} ({code})"
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}..."
 
 
 def check_village_code(value: str) -> str:
@@ -211,6 +275,7 @@ Nik = Annotated[str, AfterValidator(check_nik), AfterValidator(_check_nik_region
 VillageCode = Annotated[str, AfterValidator(check_village_code)]
 KkNumber = Annotated[str, AfterValidator(check_kk_number)]
 PersonName = Annotated[str, AfterValidator(check_name)]
+PlainText = Annotated[str, AfterValidator(check_plain_text)]
 PastDate = Annotated[date, AfterValidator(check_past_date)]
 
 

@@ -20,6 +20,7 @@ from services.intake.forms.fields import (
     AnyVillage,
     KkNumber,
     PersonName,
+    PlainText,
     age_on,
     today_of,
 )
@@ -42,8 +43,8 @@ class Member(Person):
     relationship: FamilyRelationship
     religion: Religion
     marital_status: MaritalStatus
-    education: str = Field(min_length=2, max_length=60)
-    occupation: str = Field(min_length=2, max_length=60)
+    education: PlainText = Field(min_length=2, max_length=60)
+    occupation: PlainText = Field(min_length=2, max_length=50)
     father_name: PersonName | None = None
     mother_name: PersonName
 
@@ -61,9 +62,11 @@ def _adult_or_married(person: Person, married: bool, today: date) -> bool:
 class NewFamilyCardForm(ApplicationForm):
     """KK baru: a new family card after marriage, a split, or moving in."""
 
+    subject_reusable_after_completion = True
+
     reason: NewFamilyCardReason
     address: Address
-    members: list[Member] = Field(min_length=1, max_length=20)
+    members: list[Member] = Field(min_length=1, max_length=10)
 
     @model_validator(mode="after")
     def _one_adult_head(self, info: ValidationInfo) -> NewFamilyCardForm:
@@ -88,6 +91,12 @@ class NewFamilyCardForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.address.village_code
 
+    def subject_key(self) -> str:
+        head = next(
+            m for m in self.members if m.relationship == FamilyRelationship.HEAD
+        )
+        return f"{head.nik}:{self.reason}"
+
 
 class FamilyCardChangeReason(StrEnum):
     DATA_CHANGE = "data_change"
@@ -98,12 +107,14 @@ class FamilyCardChangeReason(StrEnum):
 class FamilyCardChangeForm(ApplicationForm):
     """KK perubahan/pengganti: changed data, or a replacement for a lost card."""
 
+    subject_reusable_after_completion = True
+
     reason: FamilyCardChangeReason
     kk_number: KkNumber
     head: NamedNik
-    change_description: str | None = Field(default=None, max_length=500)
+    change_description: PlainText | None = Field(default=None, max_length=500)
     address: Address
-    members: list[Member] = Field(min_length=1, max_length=20)
+    members: list[Member] = Field(min_length=1, max_length=10)
 
     @model_validator(mode="after")
     def _describe_changes(self) -> FamilyCardChangeForm:
@@ -124,11 +135,14 @@ class FamilyCardChangeForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.address.village_code
 
+    def subject_key(self) -> str:
+        return f"{self.kk_number}:{self.reason}"
+
 
 class IdCardHolder(Person):
     religion: Religion
     marital_status: MaritalStatus
-    occupation: str = Field(min_length=2, max_length=60)
+    occupation: PlainText = Field(min_length=2, max_length=50)
 
 
 class NewIdCardForm(ApplicationForm):
@@ -160,6 +174,9 @@ class NewIdCardForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.address.village_code
 
+    def subject_key(self) -> str:
+        return self.holder.nik
+
 
 class IdCardReissueReason(StrEnum):
     DAMAGED = "damaged"
@@ -170,10 +187,12 @@ class IdCardReissueReason(StrEnum):
 class IdCardReissueForm(ApplicationForm):
     """KTP-el penggantian: a damaged, lost or changed card."""
 
+    subject_reusable_after_completion = True
+
     holder: IdCardHolder
     kk_number: KkNumber
     reason: IdCardReissueReason
-    change_description: str | None = Field(default=None, max_length=500)
+    change_description: PlainText | None = Field(default=None, max_length=500)
     address: Address
 
     @model_validator(mode="after")
@@ -190,11 +209,14 @@ class IdCardReissueForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.address.village_code
 
+    def subject_key(self) -> str:
+        return self.holder.nik
+
 
 class Destination(Form):
     """Where the family moves to: anywhere in Indonesia."""
 
-    street: str = Field(min_length=2, max_length=200)
+    street: PlainText = Field(min_length=2, max_length=80)
     rt: str = Field(pattern=r"^[0-9]{1,3}$")
     rw: str = Field(pattern=r"^[0-9]{1,3}$")
     village_code: AnyVillage
@@ -205,10 +227,10 @@ class MovingLetterForm(ApplicationForm):
 
     head: NamedNik
     kk_number: KkNumber
-    members_moving: list[NamedNik] = Field(min_length=1, max_length=20)
+    members_moving: list[NamedNik] = Field(min_length=1, max_length=10)
     origin: Address
     destination: Destination
-    reason: str = Field(min_length=3, max_length=200, examples=["pekerjaan"])
+    reason: PlainText = Field(min_length=3, max_length=200, examples=["pekerjaan"])
     moving_date: date
     joining_household: bool = Field(
         default=False,
@@ -231,9 +253,14 @@ class MovingLetterForm(ApplicationForm):
     def contact_village(self) -> str:
         return self.origin.village_code
 
+    def subject_key(self) -> str:
+        return f"{self.kk_number}:{self.moving_date}"
+
 
 class ChildIdCardForm(ApplicationForm):
     """KIA: the child identity card, up to age 17."""
+
+    subject_reusable_after_completion = True
 
     child: Person
     kk_number: KkNumber
@@ -254,3 +281,6 @@ class ChildIdCardForm(ApplicationForm):
 
     def contact_village(self) -> str:
         return self.address.village_code
+
+    def subject_key(self) -> str:
+        return self.child.nik

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
+import threading
+import time
 import zlib
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageFile, ImageStat
 from PIL.PngImagePlugin import PngInfo
 
-from services.intake.files import CleanImage, clean_image, sniff_type
+from services.intake import files
+from services.intake.files import CleanImage, ImageCleaner, clean_image, sniff_type
 from shared.errors import PayloadTooLargeError, ValidationFailedError
+from tools.samples import BIRTH_DEED_PAPERS, birth_deed_papers
 
 MAX_BYTES = 5_000_000
 MAX_PIXELS = 4_000_000
@@ -337,3 +342,151 @@ def test_clean_image_decompression_bomb_rejected() -> None:
 )
 def test_sniff_type_reads_magic(head: bytes, kind: str | None) -> None:
     assert sniff_type(head) == kind
+
+
+def _jpeg_declaring(width: int, height: int) -> bytes:
+    """Encode a flat 16x16 JPEG, then rewrite its frame header to claim a larger
+    size. Pillow decodes such a file into a picture of the claimed size, grey
+    where the data is missing."""
+    data = bytearray(_encode(Image.new("L", (16, 16), 128), "JPEG"))
+    frame = data.index(b"\xff\xc0")
+    struct.pack_into(">HH", data, frame + 5, height, width)
+    return bytes(data)
+
+
+def test_clean_image_implausibly_small_rejected() -> None:
+    data = _jpeg_declaring(6300, 6300)
+
+    with pytest.raises(ValidationFailedError) as caught:
+        _clean(data, "kk.jpg", max_pixels=40_000_000)
+
+    assert caught.value.status_code == 422
+    assert "'kk.jpg'" in caught.value.message
+    assert "6300x6300 pixels" in caught.value.message
+    assert f"only {len(data)} bytes" in caught.value.message
+
+
+def test_clean_image_implausible_size_checked_before_decoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fail_decode(image: ImageFile.ImageFile) -> None:
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", fail_decode)
+
+    with pytest.raises(ValidationFailedError, match="declares 6300x6300 pixels"):
+        _clean(_jpeg_declaring(6300, 6300), max_pixels=40_000_000)
+
+
+def test_clean_image_small_declared_stub_still_decoded() -> None:
+    # 4096 pixels need only 4 bytes, so the stub passes the plausibility check
+    # and is accepted as the grey picture Pillow decodes.
+    cleaned = _clean(_jpeg_declaring(64, 64))
+
+    assert (cleaned.width, cleaned.height) == (64, 64)
+
+
+@pytest.mark.parametrize("requirement", sorted(BIRTH_DEED_PAPERS))
+def test_clean_image_sample_papers_accepted(requirement: str) -> None:
+    data = birth_deed_papers(1)[requirement]
+
+    cleaned = clean_image(
+        requirement, "photo.jpg", data, max_bytes=MAX_BYTES, max_pixels=40_000_000
+    )
+
+    assert (cleaned.width, cleaned.height) == (900, 600)
+
+
+def _noise_png(width: int, height: int) -> bytes:
+    """Encode noise, which makes re-encoding with optimize slow."""
+    return _encode(Image.effect_noise((width, height), 40).convert("RGB"), "PNG")
+
+
+async def test_image_cleaner_keeps_event_loop_running() -> None:
+    cleaner = ImageCleaner(max_bytes=10**8, max_pixels=10**8, concurrency=2)
+    data = _noise_png(1200, 1000)
+    gaps: list[float] = []
+    finished = asyncio.Event()
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while not finished.is_set():
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticker = asyncio.create_task(tick())
+    started = time.perf_counter()
+    await cleaner.clean("family_card", "kk.png", data)
+    duration = time.perf_counter() - started
+    finished.set()
+    await ticker
+
+    # On the event loop the clean would hold one gap as long as itself.
+    assert max(gaps) < duration / 4
+
+
+class _SlowClean:
+    """Stands in for clean_image and records how many calls overlap."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.running = 0
+        self.most_running = 0
+        self.spans: list[tuple[float, float]] = []
+        self._lock = threading.Lock()
+
+    def __call__(
+        self,
+        requirement: str,
+        filename: str,
+        data: bytes,
+        *,
+        max_bytes: int,
+        max_pixels: int,
+    ) -> CleanImage:
+        with self._lock:
+            self.running += 1
+            self.most_running = max(self.most_running, self.running)
+        started = time.perf_counter()
+        time.sleep(self.seconds)
+        with self._lock:
+            self.running -= 1
+            self.spans.append((started, time.perf_counter()))
+        return CleanImage(data, "image/png", "png", 1, 1)
+
+
+async def test_image_cleaner_bounds_concurrent_decodes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow = _SlowClean(0.05)
+    monkeypatch.setattr(files, "clean_image", slow)
+    cleaner = ImageCleaner(max_bytes=100, max_pixels=100, concurrency=2)
+
+    results = await asyncio.gather(
+        *[cleaner.clean("family_card", f"{i}.png", b"x") for i in range(6)]
+    )
+
+    assert len(results) == 6
+    assert slow.most_running == 2
+
+
+async def test_image_cleaner_cancelled_clean_keeps_slot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow = _SlowClean(0.2)
+    monkeypatch.setattr(files, "clean_image", slow)
+    cleaner = ImageCleaner(max_bytes=100, max_pixels=100, concurrency=1)
+
+    first = asyncio.create_task(cleaner.clean("family_card", "a.png", b"x"))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    second = asyncio.create_task(cleaner.clean("family_card", "b.png", b"x"))
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    await second
+
+    (_, first_end), (second_start, _) = sorted(slow.spans)
+    assert second_start >= first_end
+    assert slow.most_running == 1

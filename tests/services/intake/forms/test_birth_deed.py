@@ -68,7 +68,7 @@ VALID_NAMES = {
     "hyphen": "Maria Lumban-Toruan",
     "dot_and_comma": "Drs. Tumpal Sinaga, S.H.",
     "umlaut": "Rüth Sitanggang",
-    "arabic_script": "محمد",
+    "latin_extended": "Łukasz Øberg-Ñúñez",
 }
 
 INVALID_NAMES = {
@@ -77,6 +77,10 @@ INVALID_NAMES = {
     "at_sign": "ana@desa",
     "semicolon": "Ana; DROP",
     "underscore": "Ana_Siregar",
+    "arabic_script": "محمد",
+    "han_script": "王小明",
+    "cyrillic_mixed": "Ivan Петров",
+    "fullwidth_latin": "\uff21\uff4e\uff41",
 }
 
 
@@ -185,15 +189,29 @@ def test_name_blank_rejected(name: str) -> None:
         NAMES.validate_python(name)
 
 
-def test_name_over_100_characters_rejected() -> None:
-    with pytest.raises(ValidationError, match="longer than 100 characters"):
-        NAMES.validate_python("A" * 101)
+def test_name_over_80_characters_rejected() -> None:
+    with pytest.raises(ValidationError, match="has 81 characters, more than 80"):
+        NAMES.validate_python("A" * 81)
 
 
-def test_name_of_100_characters_accepted() -> None:
-    name = "A" * 100
+def test_name_of_80_characters_accepted() -> None:
+    name = "A" * 80
 
     assert NAMES.validate_python(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "character"),
+    [("王小明", "'王' (CJK UNIFIED IDEOGRAPH-738B)"), ("Ivan Петров", "'П'")],
+    ids=["han", "cyrillic"],
+)
+def test_name_other_script_named_in_message(name: str, character: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        NAMES.validate_python(name)
+    message = _messages(caught.value)
+
+    assert character in message
+    assert "Latin letters" in message
 
 
 @pytest.mark.parametrize("name", ["-", ".", "' -"], ids=["hyphen", "dot", "mixed"])
