@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 
 import structlog
 
@@ -86,6 +87,27 @@ class ServiceRuntime:
             await self.faust_app.start()
             self._faust_started = True
         log.info("service.started", consumes=[str(t) for t in consume])
+
+    @asynccontextmanager
+    async def running(
+        self,
+        *,
+        outbox_topic: Topic | None,
+        outbox_collections: Sequence[VersionedCollection] = (),
+        consume: Sequence[Topic] = (),
+        handlers: Mapping[EventType, Handler] | None = None,
+    ) -> AsyncIterator[None]:
+        """Start the runtime for the body of a `with` block, and stop it after."""
+        try:
+            await self.start(
+                outbox_topic=outbox_topic,
+                outbox_collections=outbox_collections,
+                consume=consume,
+                handlers=handlers,
+            )
+            yield
+        finally:
+            await self.stop()
 
     def wake_relay(self) -> None:
         """Publish freshly written outbox events without waiting for the poll."""

@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import structlog
+import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from shared.errors import install_error_handlers
+from shared.logging import configure_logging
+from shared.settings import ServiceSettings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -77,3 +81,16 @@ def create_api(
 async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
     """Lifespan for apps that start nothing (used by unit tests)."""
     yield
+
+
+def serve(
+    name: str,
+    settings: ServiceSettings,
+    port: int,
+    create_app: Callable[[Any], FastAPI],
+) -> None:
+    """Configure logging and serve one service's app with uvicorn until stopped."""
+    configure_logging(name, log_format=settings.log_format, level=settings.log_level)
+    uvicorn.run(
+        create_app(settings), host=settings.http_host, port=port, log_config=None
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
 from services.distribution import agents, api
@@ -14,10 +13,9 @@ from services.distribution.service import DistributionService
 from services.distribution.settings import DistributionSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
-from shared.logging import configure_logging
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
-from shared.web import create_api
+from shared.web import create_api, serve
 
 NAME = "distribution"
 
@@ -45,16 +43,13 @@ def create_app(settings: DistributionSettings | None = None) -> FastAPI:
             runtime.wake_relay,
         )
         app.state.service = service
-        try:
-            await runtime.start(
-                outbox_topic=Topic.DISTRIBUTION,
-                outbox_collections=[repository.deliveries],
-                consume=agents.CONSUMED_TOPICS,
-                handlers=agents.handlers(service),
-            )
+        async with runtime.running(
+            outbox_topic=Topic.DISTRIBUTION,
+            outbox_collections=[repository.deliveries],
+            consume=agents.CONSUMED_TOPICS,
+            handlers=agents.handlers(service),
+        ):
             yield
-        finally:
-            await runtime.stop()
 
     app = create_api(
         title="DOMPAK distribution",
@@ -67,10 +62,4 @@ def create_app(settings: DistributionSettings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = DistributionSettings()
-    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.distribution_port,
-        log_config=None,
-    )
+    serve(NAME, settings, settings.distribution_port, create_app)

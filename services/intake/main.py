@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
 from services.intake import agents, api
@@ -15,11 +14,10 @@ from services.intake.service import IntakeService
 from services.intake.settings import IntakeSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
-from shared.logging import configure_logging
 from shared.regency import default_area_index, load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
-from shared.web import create_api
+from shared.web import create_api, serve
 
 NAME = "intake"
 
@@ -53,16 +51,13 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         app.state.service = service
         app.state.store = store
         app.state.max_upload_bytes = settings.max_upload_bytes
-        try:
-            await runtime.start(
-                outbox_topic=Topic.INTAKE,
-                outbox_collections=[repository.applications],
-                consume=agents.CONSUMED_TOPICS,
-                handlers=agents.handlers(service),
-            )
+        async with runtime.running(
+            outbox_topic=Topic.INTAKE,
+            outbox_collections=[repository.applications],
+            consume=agents.CONSUMED_TOPICS,
+            handlers=agents.handlers(service),
+        ):
             yield
-        finally:
-            await runtime.stop()
 
     app = create_api(
         title="DOMPAK intake",
@@ -75,10 +70,4 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = IntakeSettings()
-    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.intake_port,
-        log_config=None,
-    )
+    serve(NAME, settings, settings.intake_port, create_app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
 from services.notify import agents, api
@@ -14,9 +13,8 @@ from services.notify.repository import NotificationRepository
 from services.notify.service import NotifyService
 from services.notify.settings import NotifySettings
 from shared.events import Topic
-from shared.logging import configure_logging
 from shared.runtime import ServiceRuntime
-from shared.web import create_api
+from shared.web import create_api, serve
 
 NAME = "notify"
 
@@ -37,16 +35,13 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         )
         service = NotifyService(repository, email, settings, runtime.wake_relay)
         app.state.service = service
-        try:
-            await runtime.start(
-                outbox_topic=Topic.NOTIFY,
-                outbox_collections=[repository.notifications],
-                consume=agents.CONSUMED_TOPICS,
-                handlers=agents.handlers(service),
-            )
+        async with runtime.running(
+            outbox_topic=Topic.NOTIFY,
+            outbox_collections=[repository.notifications],
+            consume=agents.CONSUMED_TOPICS,
+            handlers=agents.handlers(service),
+        ):
             yield
-        finally:
-            await runtime.stop()
 
     app = create_api(
         title="DOMPAK notify",
@@ -59,10 +54,4 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = NotifySettings()
-    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.notify_port,
-        log_config=None,
-    )
+    serve(NAME, settings, settings.notify_port, create_app)

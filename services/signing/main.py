@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
 from services.signing import agents, api
@@ -21,11 +20,10 @@ from services.signing.settings import SigningSettings
 from services.signing.signer import LocalPadesSigner
 from shared.catalogue import load_catalogue
 from shared.events import Topic
-from shared.logging import configure_logging
 from shared.regency import load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
-from shared.web import create_api
+from shared.web import create_api, serve
 
 NAME = "signing"
 
@@ -79,16 +77,13 @@ def create_app(settings: SigningSettings | None = None) -> FastAPI:
             runtime.wake_relay,
         )
         app.state.service = service
-        try:
-            await runtime.start(
-                outbox_topic=Topic.SIGNING,
-                outbox_collections=[repository.approvals],
-                consume=agents.CONSUMED_TOPICS,
-                handlers=agents.handlers(service),
-            )
+        async with runtime.running(
+            outbox_topic=Topic.SIGNING,
+            outbox_collections=[repository.approvals],
+            consume=agents.CONSUMED_TOPICS,
+            handlers=agents.handlers(service),
+        ):
             yield
-        finally:
-            await runtime.stop()
 
     app = create_api(
         title="DOMPAK signing",
@@ -102,10 +97,4 @@ def create_app(settings: SigningSettings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = SigningSettings()
-    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.signing_port,
-        log_config=None,
-    )
+    serve(NAME, settings, settings.signing_port, create_app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
 from services.verification import agents, api
@@ -15,10 +14,9 @@ from services.verification.service import VerificationService
 from services.verification.settings import VerificationSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
-from shared.logging import configure_logging
 from shared.regency import default_area_index, load_regency
 from shared.runtime import ServiceRuntime
-from shared.web import create_api
+from shared.web import create_api, serve
 
 NAME = "verification"
 
@@ -39,16 +37,13 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
             runtime.wake_relay,
         )
         app.state.service = service
-        try:
-            await runtime.start(
-                outbox_topic=Topic.VERIFICATION,
-                outbox_collections=[repository.cases],
-                consume=agents.CONSUMED_TOPICS,
-                handlers=agents.handlers(service),
-            )
+        async with runtime.running(
+            outbox_topic=Topic.VERIFICATION,
+            outbox_collections=[repository.cases],
+            consume=agents.CONSUMED_TOPICS,
+            handlers=agents.handlers(service),
+        ):
             yield
-        finally:
-            await runtime.stop()
 
     app = create_api(
         title="DOMPAK verification",
@@ -61,10 +56,4 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = VerificationSettings()
-    configure_logging(NAME, log_format=settings.log_format, level=settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.verification_port,
-        log_config=None,
-    )
+    serve(NAME, settings, settings.verification_port, create_app)
