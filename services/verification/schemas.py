@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from shared.catalogue import Division
 
@@ -47,8 +47,11 @@ class BirthDeedDraft(BaseModel):
 
     @field_validator("birth_date")
     @classmethod
-    def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
+    def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
+        # The office's date (context "today") decides, not the server's UTC date.
+        context = info.context if isinstance(info.context, dict) else {}
+        today = context.get("today") or date.today()
+        if value > today:
             raise ValueError(f"birth_date {value.isoformat()} is in the future")
         return value
 

@@ -102,7 +102,12 @@ class VerificationService:
         current = await self._case_in(
             application_id, CaseStatus.AWAITING_DRAFT, "drafted"
         )
-        draft = validate_draft(self._template(current), request.draft, current["form"])
+        draft = validate_draft(
+            self._template(current),
+            request.draft,
+            current["form"],
+            self._places.today(),
+        )
         event = self._event(
             current,
             EventType.APPLICATION_DRAFTED,

@@ -9,6 +9,7 @@ content again when the head opens the application.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -91,7 +92,10 @@ DRAFT_KEYS: dict[str, frozenset[str]] = {
 
 
 def validate_draft(
-    template_id: str, draft: Mapping[str, Any], form: Mapping[str, Any]
+    template_id: str,
+    draft: Mapping[str, Any],
+    form: Mapping[str, Any],
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Return the draft to record, or raise ValidationFailedError naming each problem.
 
@@ -102,14 +106,16 @@ def validate_draft(
             [("draft", "is empty; start from the draft template of this case")]
         )
     if template_id == BIRTH_DEED:
-        return _birth_deed(draft, form)
+        return _birth_deed(draft, form, today or date.today())
     _check_keys(template_id, draft)
     return dict(draft)
 
 
-def _birth_deed(draft: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:
+def _birth_deed(
+    draft: Mapping[str, Any], form: Mapping[str, Any], today: date
+) -> dict[str, Any]:
     try:
-        checked = BirthDeedDraft.model_validate(draft)
+        checked = BirthDeedDraft.model_validate(draft, context={"today": today})
     except ValidationError as error:
         problems = [
             (".".join(["draft", *map(str, item["loc"])]), item["msg"])

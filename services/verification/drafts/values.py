@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from shared.regency import AreaIndex, Regency, dotted_village_code
@@ -165,6 +166,10 @@ class PlaceNames:
     def __init__(self, regency: Regency, area: AreaIndex) -> None:
         self._regency = regency
         self._area = area
+
+    def today(self) -> date:
+        """Return the current date in the regency's time zone."""
+        return self._regency.today()
 
     def region(self, village_code: Any) -> dict[str, str]:
         """Return the four region names, each MISSING where the code is unknown."""
