@@ -16,7 +16,7 @@ log = structlog.get_logger()
 class ServiceError(Exception):
     """Base of every error a service reports to its caller.
 
-    `code` is a stable machine-readable name; the message says what failed,
+    `code` is a stable machine-readable name. The message states what failed,
     on which value, and what to do next.
     """
 

@@ -3,8 +3,9 @@
 FerretDB v1 (the MongoDB-protocol server the local stack runs) applies an
 update as a separate read and write, so two concurrent compare-and-set
 updates of one document can both succeed and one is lost. An insert against
-a unique index is atomic there as on MongoDB, so a lock is a document whose
-`_id` is the item's key: whoever inserts it holds the lock until deleting it.
+a unique index is atomic there as on MongoDB. A lock is therefore a document
+whose `_id` is the item's key, and the process that inserted it holds the
+lock until it deletes the document.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class ItemLocks:
     async def _break_if_expired(self, key: str, now: datetime) -> None:
         # A holder that crashed leaves its lock behind until the lease runs out.
         # NOTE: on FerretDB v1 this delete is itself a read then a write, so two
-        # waiters breaking the same expired lock at once may both get in; it
+        # waiters breaking the same expired lock at once may both get in. That
         # needs a crash plus a tight race, and MongoDB does not have the gap.
         stale = await self._collection.find_one({"_id": key})
         if stale is not None and stale["expires_at"] < now:

@@ -1,8 +1,8 @@
 """Start the servers and every DOMPAK service on this machine, and stop them.
 
-Servers come from the environment (DOMPAK_KAFKA_BOOTSTRAP and friends) or
-from the native launcher in `shared.devstack`; each service runs as its own
-process (`python -m services.<name>`) with its log under the state directory.
+Servers come from the environment (the DOMPAK_* variables) or from the
+native launcher in `shared.devstack`. Each service runs as its own process
+(`python -m services.<name>`) with its log under the state directory.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def service_url(name: str, environ: Mapping[str, str] | None = None) -> str:
 
 
 def is_running(name: str = "intake", environ: Mapping[str, str] | None = None) -> bool:
-    """Tell whether a service answers its health check."""
+    """Return whether a service's health check responds with 200."""
     try:
         response = httpx.get(f"{service_url(name, environ)}/health", timeout=2)
     except httpx.HTTPError:

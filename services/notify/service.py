@@ -78,9 +78,8 @@ class NotifyService:
         The notification is keyed by the event id, so a redelivered event finds
         it. An email whose sending succeeded but whose `sent` mark was lost in a
         crash goes out again: email delivery is at least once. Events of other
-        stages can arrive before the application's submission, which carries
-        the contact, because they come on other topics; those are parked and
-        sent once the submission is in.
+        stages come on other topics, so they can arrive before the submission
+        that carries the contact. Those are parked and sent once it is in.
         """
         if event.type == EventType.APPLICATION_SUBMITTED:
             await self._remember(event)
