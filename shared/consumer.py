@@ -87,7 +87,7 @@ class EventConsumer:
         app.agent(channel, name=f"dompak-{self.service}-events")(process)
 
     async def handle(self, topic: str, partition: int, offset: int, raw: bytes) -> None:
-        """Apply one message; failures go to the dead-letter topic, not to the caller."""
+        """Apply one message; failures go to the dead-letter topic, not the caller."""
         with structlog.contextvars.bound_contextvars(
             topic=topic, partition=partition, offset=offset
         ):
