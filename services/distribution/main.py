@@ -13,6 +13,7 @@ from services.distribution.service import DistributionService
 from services.distribution.settings import DistributionSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
+from shared.regency import load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
 from shared.web import create_api, serve
@@ -40,6 +41,7 @@ def create_app(settings: DistributionSettings | None = None) -> FastAPI:
             documents,
             settings,
             load_catalogue(settings.catalogue_file),
+            load_regency(settings.regency_file),
             runtime.wake_relay,
         )
         app.state.service = service

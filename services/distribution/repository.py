@@ -23,6 +23,7 @@ class DeliveryRepository:
         )
         await self.deliveries.collection.create_index("receipt_number")
         await self.register_book.create_index("document_id", unique=True)
+        await self.register_book.create_index("register_number")
         await self.register_book.create_index(
             [("year", ASCENDING), ("serial", ASCENDING)], unique=True
         )
@@ -44,17 +45,19 @@ class DeliveryRepository:
         return [document async for document in cursor]
 
     async def record_in_register(
-        self, register_number: str, *, year: int, build: Callable[[int], Document]
+        self, document_id: str, *, year: int, build: Callable[[int], Document]
     ) -> Document:
         """Enter a document in the register book with the next receipt serial.
 
-        The entry is keyed by register number, so recording the same document
-        again returns the entry (and receipt) it already has.
+        The entry is keyed by document id, so recording the same document again
+        returns the entry (and receipt) it already has. It is not keyed by the
+        document's number, because a card's number is its holder's NIK and a
+        reissued card repeats it.
         """
         return await claim_serial(
             self.register_book,
             scope={"year": year},
-            owner={"_id": register_number},
+            owner={"_id": document_id},
             build=build,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 
 class DeliveryStatus(StrEnum):
@@ -33,8 +33,9 @@ class DispatchRequest(StaffAction):
 
 
 class AppointmentRequest(StaffAction):
-    starts_at: datetime = Field(
-        description="Start of the visit for biometric recording and card collection"
+    starts_at: AwareDatetime = Field(
+        description="Start of the visit for biometric recording and card "
+        "collection, with its time zone, e.g. 2026-12-11T09:00:00+07:00"
     )
     place: str = Field(default="Kantor Disdukcapil", min_length=3, max_length=120)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -39,12 +39,14 @@ from shared.events import (
     RegisterRecorded,
     new_event,
 )
+from shared.regency import Regency
 from shared.storage import IntegrityError, ObjectNotFoundError, ObjectStore
 
 log = structlog.get_logger()
 
 SOURCE = "/dompak/distribution"
 HANDED_OVER_FROM = (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED)
+MAX_APPOINTMENT_AHEAD = timedelta(days=90)
 PRINTED_FROM = (DeliveryStatus.AWAITING_PRINT, DeliveryStatus.APPOINTMENT_SCHEDULED)
 
 
@@ -62,9 +64,11 @@ class DistributionService:
         documents: ObjectStore,
         settings: DistributionSettings,
         catalogue: Catalogue,
+        regency: Regency,
         on_outbox_written: Callable[[], None],
     ) -> None:
         self._catalogue = catalogue
+        self._regency = regency
         self._repository = repository
         self._documents = documents
         self._settings = settings
@@ -144,10 +148,16 @@ class DistributionService:
         current = await self._in_status(
             application_id, (DeliveryStatus.AWAITING_APPOINTMENT,), "scheduled"
         )
-        if request.starts_at <= datetime.now(UTC):
+        now = datetime.now(UTC)
+        if request.starts_at <= now:
             raise ValidationFailedError(
                 f"starts_at {request.starts_at.isoformat()} is not in the future; "
                 "choose a coming day and time"
+            )
+        if request.starts_at > now + MAX_APPOINTMENT_AHEAD:
+            raise ValidationFailedError(
+                f"starts_at {request.starts_at.isoformat()} is more than "
+                f"{MAX_APPOINTMENT_AHEAD.days} days ahead; choose an earlier day"
             )
         event = self._event(
             current,
@@ -178,6 +188,11 @@ class DistributionService:
                 "resident collects in person at the office; hand it over there"
             )
         village_code = request.village_code or current["village_code"]
+        if self._regency.village(village_code) is None:
+            raise ValidationFailedError(
+                f"village {village_code!r} is not in {self._regency.name}; dispatch "
+                "to one of the regency's village offices"
+            )
         event = self._event(
             current,
             EventType.DOCUMENT_DISPATCHED,
@@ -240,29 +255,29 @@ class DistributionService:
         return await self._apply(current, changes, [handed_over, recorded])
 
     async def _register(self, delivery: Document, request: HandOverRequest) -> Document:
-        now = datetime.now(UTC)
-        region = self._settings.region_code
+        today = self._regency.today()
+        region = self._regency.region_digits
 
         def build(serial: int) -> Document:
             return {
-                "_id": delivery["register_number"],
+                "_id": delivery["document_id"],
                 "register_number": delivery["register_number"],
-                "year": now.year,
+                "year": today.year,
                 "serial": serial,
-                "receipt_number": f"TT-{region}-{now.year}-{serial:06d}",
+                "receipt_number": f"TT-{region}-{today.year}-{serial:06d}",
                 "document_id": delivery["document_id"],
                 "application_id": delivery["_id"],
                 "service_code": delivery["service_code"],
                 "subject_name": delivery["subject_name"],
                 "collector_name": request.collector_name,
-                "recorded_on": now.date().isoformat(),
+                "recorded_on": today.isoformat(),
                 "recorded_by": request.actor,
             }
 
         entry = await self._repository.record_in_register(
-            delivery["register_number"], year=now.year, build=build
+            delivery["document_id"], year=today.year, build=build
         )
-        log.info("register.entry_written", register_number=entry["_id"])
+        log.info("register.entry_written", document_id=entry["_id"])
         return entry
 
     async def get(self, application_id: str) -> Document:
@@ -285,7 +300,7 @@ class DistributionService:
     ) -> list[RegisterEntry]:
         query: dict[str, Any] = {}
         if number:
-            query["_id"] = number
+            query["register_number"] = number
         if name:
             query["subject_name"] = name
         entries = await self._repository.find_in_register(query, limit)

@@ -7,6 +7,5 @@ from shared.settings import ServiceSettings
 
 class DistributionSettings(ServiceSettings):
     distribution_port: int = 8004
-    region_code: str = "1217"
     # Bucket where the signing service stores signed deeds; read-only here.
     signed_documents_bucket: str = "dompak-signing-documents"

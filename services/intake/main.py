@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.intake import agents, api
+from services.intake.forms import check_catalogue
 from services.intake.forms.fields import RegencyAreas
 from services.intake.repository import ApplicationRepository
 from services.intake.service import IntakeService
@@ -39,11 +40,13 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         await repository.create_indexes()
         await store.ensure_bucket()
         regency = load_regency(settings.regency_file)
+        catalogue = load_catalogue(settings.catalogue_file)
+        check_catalogue(catalogue)
         service = IntakeService(
             repository,
             store,
             settings,
-            load_catalogue(settings.catalogue_file),
+            catalogue,
             regency,
             RegencyAreas(regency, default_area_index()),
             runtime.wake_relay,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from services.intake.service import Upload
 from shared.errors import PayloadTooLargeError, ServiceError, ValidationFailedError
 
-MAX_FORM_FILES = 10
+MAX_FORM_FILES = 20
 MAX_FORM_FIELDS = 10
 MAX_APPLICATION_BYTES = 256 * 1024
 MAX_FILENAME_LENGTH = 255

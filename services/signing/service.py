@@ -140,6 +140,16 @@ class SigningService:
         trust_roots: list[bytes],
         on_outbox_written: Callable[[], None],
     ) -> None:
+        unknown = [
+            f"service {entry.code}: template {entry.template!r}"
+            for entry in catalogue.services
+            if entry.template not in TEMPLATES
+        ]
+        if unknown:
+            raise ValueError(
+                "the catalogue names templates this version lacks "
+                f"({'; '.join(unknown)}); choose from {', '.join(sorted(TEMPLATES))}"
+            )
         self._catalogue = catalogue
         self._regency = regency
         self._failed_passphrases = FailedPassphrases(
@@ -230,7 +240,9 @@ class SigningService:
         return None
 
     def _placeholders(self, entry: ServiceEntry) -> dict[str, Any]:
-        return self._issuer(entry, PLACEHOLDER_NUMBER, "00000000", date.today())
+        return self._issuer(
+            entry, PLACEHOLDER_NUMBER, "00000000", self._regency.today()
+        )
 
     def _issuer(
         self, entry: ServiceEntry, number: str, document_id: str, issued_on: date
@@ -259,7 +271,8 @@ class SigningService:
             # before the draw a well-formed stand-in lets the draft be checked.
             number = str(issuer["register_number"])
             if not (len(number) == 16 and number.isdigit()):
-                number = f"{self._regency.region_digits}01{date.today():%d%m%y}0001"
+                today = self._regency.today()
+                number = f"{self._regency.region_digits}01{today:%d%m%y}0001"
             content["kk_number"] = number
         return content
 

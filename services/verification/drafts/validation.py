@@ -8,6 +8,7 @@ content again when the head opens the application.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -105,6 +106,7 @@ def validate_draft(
         raise _invalid(
             [("draft", "is empty; start from the draft template of this case")]
         )
+    _check_shape(draft)
     if template_id == BIRTH_DEED:
         return _birth_deed(draft, form, today or date.today())
     _check_keys(template_id, draft)
@@ -162,3 +164,33 @@ def _invalid(problems: list[tuple[str, str]], **detail: Any) -> ValidationFailed
         problems=[{"field": field, "message": message} for field, message in problems],
         **detail,
     )
+
+
+MAX_DEPTH = 5
+MAX_ITEMS = 20
+MAX_TEXT = 500
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+
+def _check_shape(value: Any, path: str = "draft", depth: int = 0) -> None:
+    """Reject drafts no document has: deep nesting, odd keys, huge values.
+
+    The draft travels in events and is stored in the database, so a key like
+    `$set` or a deeply nested value would break those, not only the document.
+    """
+    if depth > MAX_DEPTH:
+        raise _invalid([(path, f"is nested deeper than {MAX_DEPTH} levels")])
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str) or not KEY_PATTERN.match(key):
+                raise _invalid(
+                    [(path, f"has key {key!r}; keys are lower-case field names")]
+                )
+            _check_shape(item, f"{path}.{key}", depth + 1)
+    elif isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            raise _invalid([(path, f"has {len(value)} items, more than {MAX_ITEMS}")])
+        for index, item in enumerate(value):
+            _check_shape(item, f"{path}.{index}", depth + 1)
+    elif isinstance(value, str) and len(value) > MAX_TEXT:
+        raise _invalid([(path, f"is {len(value)} characters, more than {MAX_TEXT}")])

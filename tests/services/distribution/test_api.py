@@ -92,6 +92,7 @@ def signed_event(
     sha256: str,
     subject_name: str,
     service_code: str = "birth_deed",
+    register_number: str | None = None,
 ) -> Envelope:
     applicant = birth_deed_application(5)["applicant"]
     serial = uuid.uuid4().int % 10**8
@@ -103,7 +104,7 @@ def signed_event(
             document_id=str(uuid.uuid4()),
             service_code=service_code,
             tracking_code=f"UJID-{application_id[:4].upper()}-0000",
-            register_number=f"1217-UJ-{serial:08d}-0001",
+            register_number=register_number or f"1217-UJ-{serial:08d}-0001",
             object_key=object_key,
             sha256=sha256,
             subject_name=subject_name,
@@ -123,6 +124,7 @@ async def opened(
     sha256: str | None = None,
     upload: bool = True,
     service_code: str = "birth_deed",
+    register_number: str | None = None,
 ) -> Envelope:
     """Store a PDF and open its delivery the way the signed event does."""
     application_id = str(uuid.uuid4())
@@ -137,6 +139,7 @@ async def opened(
         sha256=sha256 or hashlib.sha256(pdf).hexdigest(),
         subject_name=subject_name,
         service_code=service_code,
+        register_number=register_number,
     )
     await service.open_delivery(event)
     return event
@@ -572,3 +575,67 @@ async def test_card_dispatch_to_village_conflict(
 
     assert response.status_code == 409
     assert "in person" in response.json()["message"]
+
+
+async def test_naive_appointment_time_rejected(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents, service_code="ktp_el_new")
+
+    response = await post_action(
+        client, event.subject, "appointment", starts_at="2030-01-01T09:00:00"
+    )
+
+    assert response.status_code == 422
+    assert "starts_at" in response.json()["message"]
+
+
+async def test_far_appointment_rejected(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents, service_code="ktp_el_new")
+
+    response = await post_action(
+        client, event.subject, "appointment", starts_at=in_days(400)
+    )
+
+    assert response.status_code == 422
+    assert "90 days" in response.json()["message"]
+
+
+async def test_dispatch_outside_regency_rejected(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await printed(service, documents, client)
+
+    response = await post_action(
+        client, event.subject, "dispatch", village_code="99.99.99.9999"
+    )
+
+    assert response.status_code == 422
+    assert "99.99.99.9999" in response.json()["message"]
+
+
+async def test_same_number_twice_gets_two_entries(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    # A reissued card carries the holder's NIK again as its number.
+    number = f"121708{uuid.uuid4().int % 10**10:010d}"
+    first = await opened(service, documents, register_number=number)
+    second = await opened(service, documents, register_number=number)
+    receipts = []
+    for event in (first, second):
+        await post_action(client, event.subject, "print")
+        handed = await post_action(
+            client, event.subject, "hand-over", **hand_over_fields()
+        )
+        receipts.append(handed.json()["receipt_number"])
+
+    entries = (await client.get("/register", params={"number": number})).json()
+
+    assert len(set(receipts)) == 2
+    assert len(entries) == 2
+    assert {e["document_id"] for e in entries} == {
+        first.data["document_id"],
+        second.data["document_id"],
+    }

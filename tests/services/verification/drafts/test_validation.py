@@ -170,3 +170,30 @@ def test_validate_draft_father_with_papers_accepted() -> None:
     checked = validate_draft("birth_deed", birth_draft(), form)
 
     assert checked["father_name"] == "Sahat Sitanggang"
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {"leaf": "x"}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        ({"$set": {"x": 1}}, "'$set'"),
+        ({"address.street": "x"}, "'address.street'"),
+        ({"a\x00b": "x"}, "key"),
+        (_nested(200), "nested deeper"),
+        ({"note": "x" * 501}, "more than 500"),
+        ({"members": [{}] * 21}, "more than 20"),
+    ],
+    ids=["dollar_key", "dotted_key", "nul_key", "deep", "long_text", "many_items"],
+)
+def test_draft_shape_rejected(bad: dict[str, Any], expected: str) -> None:
+    with pytest.raises(ValidationFailedError) as caught:
+        validate_draft("family_card", bad, {})
+
+    assert caught.value.status_code == 422
+    assert expected in caught.value.message
