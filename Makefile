@@ -13,7 +13,7 @@ SOURCES := shared services tools tests bench
 
 help:
 	@echo "make run        start the servers and all services (Ctrl-C stops)"
-	@echo "make demo       drive one synthetic birth-deed application end to end"
+	@echo "make demo       drive one synthetic application of every service end to end"
 	@echo "make test       lint, type-check and run every test on real servers"
 	@echo "make unit       run only the tests that need no server"
 	@echo "make format     apply ruff format"

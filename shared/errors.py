@@ -58,12 +58,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def handle_service_error(
         request: Request, error: ServiceError
     ) -> JSONResponse:
+        # The message names the offending value, often a NIK or a name, so
+        # only the code and the fields involved are logged.
+        problems = error.detail.get("problems", [])
         log.info(
             "request.rejected",
             path=request.url.path,
             status=error.status_code,
             code=error.code,
-            reason=error.message,
+            fields=[p.get("field") for p in problems if isinstance(p, dict)],
         )
         return JSONResponse(
             status_code=error.status_code,

@@ -103,7 +103,7 @@ class SubjectClaims:
         # The tracking code is the resident's key to the application, so it
         # is not shown to whoever sent the duplicate.
         return ConflictError(
-            f"an {entry.code} application for the same person was submitted "
+            f"an application for {entry.code} for the same person was submitted "
             "already; follow it with the tracking code on its receipt, or ask the "
             f"office. A new application is possible {again}"
         )

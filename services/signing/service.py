@@ -476,7 +476,8 @@ class SigningService:
         """Check an uploaded PDF: its signature, and that this office issued it."""
         if not pdf.startswith(b"%PDF-"):
             raise ValidationFailedError(
-                "the uploaded file is not a PDF; upload the deed's PDF file"
+                "the request body is not a PDF; send the document's PDF file itself "
+                "as the body, with Content-Type application/pdf (not as a form)"
             )
         report = await asyncio.to_thread(verify_signed_pdf, pdf, self._trust_roots)
         approval = await self._repository.by_sha256(hashlib.sha256(pdf).hexdigest())

@@ -460,7 +460,8 @@ async def test_return_without_reason_invalid(
     ("changes", "field"),
     [
         (
-            {"birth_date": (date.today() + timedelta(days=1)).isoformat()},
+            # Two days on: the office's date may already be one day past UTC.
+            {"birth_date": (date.today() + timedelta(days=2)).isoformat()},
             "draft.birth_date",
         ),
         ({"child_sex": "X"}, "draft.child_sex"),
@@ -491,7 +492,7 @@ async def test_future_birth_date_message_shows_date(
     service: VerificationService, client: httpx.AsyncClient
 ) -> None:
     application_id = await opened(service)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
 
     response = await post_draft(
         client, application_id, valid_draft(birth_date=tomorrow)
