@@ -6,7 +6,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import structlog
@@ -238,7 +238,7 @@ class IntakeService:
             "form": form.model_dump(mode="json"),
             "files": {f.requirement: f.model_dump(mode="json") for f in files},
             "required_files": [r.code for r in plan.needed],
-            "flags": form.flags(self._regency.today()),
+            "flags": _flags(form, entry, self._regency.today()),
             "missing": [],
             "submitted_at": now,
             "updated_at": now,
@@ -556,3 +556,9 @@ class IntakeService:
             log.info("timeline.recorded", status=status)
         else:
             log.info("timeline.duplicate_ignored")
+
+
+def _flags(form: ApplicationForm, entry: ServiceEntry, today: date) -> list[str]:
+    flags = form.flags(today)
+    late = form.late_report(today, entry.report_deadline_days)
+    return [*flags, late] if late else flags

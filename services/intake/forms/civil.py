@@ -25,8 +25,6 @@ from services.intake.forms.fields import (
     nik_is_female,
 )
 
-DIVORCE_REPORT_DAYS = 60
-DEATH_REPORT_DAYS = 30
 MIN_MARRIAGE_AGE = 19
 
 
@@ -63,6 +61,9 @@ class BirthDeedForm(ApplicationForm):
                 "digits 7-8); check the father's KTP-el"
             )
         return self
+
+    def report_date(self) -> date:
+        return self.child.birth_date
 
     def contact_village(self) -> str:
         return self.village_code
@@ -112,6 +113,9 @@ class MarriageDeedForm(ApplicationForm):
             )
         return self
 
+    def report_date(self) -> date:
+        return self.marriage_date
+
     def flags(self, today: date) -> list[str]:
         young = [
             spouse.name
@@ -155,14 +159,8 @@ class DivorceDeedForm(ApplicationForm):
             )
         return self
 
-    def flags(self, today: date) -> list[str]:
-        days = (today - self.final_date).days
-        if days > DIVORCE_REPORT_DAYS:
-            return [
-                f"reported {days} days after the ruling became final, more than "
-                f"{DIVORCE_REPORT_DAYS} days"
-            ]
-        return []
+    def report_date(self) -> date:
+        return self.final_date
 
     def contact_village(self) -> str:
         return self.village_code
@@ -197,13 +195,8 @@ class DeathDeedForm(ApplicationForm):
             )
         return self
 
-    def flags(self, today: date) -> list[str]:
-        days = (today - self.death_date).days
-        if days > DEATH_REPORT_DAYS:
-            return [
-                f"reported {days} days after the death, more than {DEATH_REPORT_DAYS}"
-            ]
-        return []
+    def report_date(self) -> date:
+        return self.death_date
 
     def contact_village(self) -> str:
         return self.village_code

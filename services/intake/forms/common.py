@@ -124,8 +124,28 @@ class ApplicationForm(Form):
         raise NotImplementedError
 
     def flags(self, today: date) -> list[str]:
-        """Return remarks for staff, such as a report made after its deadline."""
+        """Return remarks for staff about this form, such as a missing permit."""
         return []
+
+    def report_date(self) -> date | None:
+        """Return the day of the event the law sets a reporting period from."""
+        return None
+
+    def late_report(self, today: date, deadline_days: int | None) -> str | None:
+        """Describe a report made after the catalogue's deadline, or return None.
+
+        Late reports are flagged for staff, not rejected.
+        """
+        event_day = self.report_date()
+        if deadline_days is None or event_day is None:
+            return None
+        days = (today - event_day).days
+        if days <= deadline_days:
+            return None
+        return (
+            f"reported {days} days after the event ({event_day.isoformat()}), "
+            f"more than the {deadline_days} days allowed"
+        )
 
     def contact_village(self) -> str:
         """Return the village whose office hands documents to the applicant."""

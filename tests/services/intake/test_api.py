@@ -650,7 +650,7 @@ async def test_queue_flags_late_death_report(client: httpx.AsyncClient) -> None:
     assert item["overdue"] is False
     assert len(item["flags"]) == 1
     # 45 days by the server's date; the office's date may already be a day on.
-    assert "days after the death" in item["flags"][0]
+    assert "days after the event" in item["flags"][0]
 
 
 async def test_catalogue_and_form_schema_published(client: httpx.AsyncClient) -> None:

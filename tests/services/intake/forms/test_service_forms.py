@@ -150,26 +150,44 @@ def test_divorce_late_report_flagged_not_rejected() -> None:
     form["ruling_date"] = _days(-200)
     form["final_date"] = _days(-100)
 
-    flags = validate("divorce_deed", form).flags(TODAY)
+    late = validate("divorce_deed", form).late_report(TODAY, 60)
 
-    assert len(flags) == 1
-    assert "100 days" in flags[0]
+    assert late is not None
+    assert "100 days" in late
+    assert "60 days" in late
 
 
 def test_death_late_report_flagged_not_rejected() -> None:
     form = application_form("death_deed", seed=5)
     form["death_date"] = _days(-45)
 
-    flags = validate("death_deed", form).flags(TODAY)
+    late = validate("death_deed", form).late_report(TODAY, 30)
 
-    assert len(flags) == 1
-    assert "45 days" in flags[0]
+    assert late is not None
+    assert "45 days" in late
 
 
 def test_death_on_time_not_flagged() -> None:
     form = application_form("death_deed", seed=5)
 
-    assert validate("death_deed", form).flags(TODAY) == []
+    assert validate("death_deed", form).late_report(TODAY, 30) is None
+
+
+def test_no_deadline_no_flag() -> None:
+    form = application_form("birth_deed", seed=5)
+    form["child"]["birth_date"] = "2001-01-01"
+
+    assert validate("birth_deed", form).late_report(TODAY, None) is None
+
+
+def test_deadline_from_catalogue_applies_to_birth() -> None:
+    form = application_form("birth_deed", seed=5)
+    form["child"]["birth_date"] = "2001-01-01"
+
+    late = validate("birth_deed", form).late_report(TODAY, 60)
+
+    assert late is not None
+    assert "2001-01-01" in late
 
 
 def _papers(service_code: str, form: dict[str, Any], uploaded: set[str]) -> list[str]:
