@@ -110,7 +110,33 @@ def validate_draft(
     if template_id == BIRTH_DEED:
         return _birth_deed(draft, form, today or date.today())
     _check_keys(template_id, draft)
+    _check_card_holder(template_id, draft, form)
     return dict(draft)
+
+
+# Where each card's holder NIK stands in the resident's form.
+CARD_HOLDER_IN_FORM = {"ktp_el_card": "holder", "kia_card": "child"}
+
+
+def _check_card_holder(
+    template_id: str, draft: Mapping[str, Any], form: Mapping[str, Any]
+) -> None:
+    """A card must carry the NIK of the person whose papers were checked."""
+    section = CARD_HOLDER_IN_FORM.get(template_id)
+    if section is None:
+        return
+    holder = form.get(section)
+    expected = holder.get("nik") if isinstance(holder, Mapping) else None
+    if expected is not None and draft.get("nik") != expected:
+        raise _invalid(
+            [
+                (
+                    "draft.nik",
+                    f"is {draft.get('nik')!r}, but the application and its papers "
+                    f"are for NIK {expected!r}; keep the applicant's NIK",
+                )
+            ]
+        )
 
 
 def _birth_deed(

@@ -197,3 +197,16 @@ def test_draft_shape_rejected(bad: dict[str, Any], expected: str) -> None:
 
     assert caught.value.status_code == 422
     assert expected in caught.value.message
+
+
+@pytest.mark.parametrize("service_code", ["ktp_el_new", "kia"])
+def test_card_draft_with_other_nik_rejected(service_code: str) -> None:
+    form = application_form(service_code, seed=4)
+    template_id = "ktp_el_card" if service_code == "ktp_el_new" else "kia_card"
+    draft = prefill(template_id, form)
+    draft["nik"] = "1217080101010001"
+
+    with pytest.raises(ValidationFailedError) as caught:
+        validate_draft(template_id, draft, form)
+
+    assert "1217080101010001" in caught.value.message
