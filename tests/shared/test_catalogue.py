@@ -505,7 +505,7 @@ def test_required_uploads_kk_change_lost(shipped: Catalogue) -> None:
 def test_required_uploads_kia_photo_from_age_five(
     shipped: Catalogue, birth_date: str, photo_needed: bool
 ) -> None:
-    form = {"child": {"birth_date": birth_date}, "father": {"nik": "x"}}
+    form = {"child": {"birth_date": birth_date}, "father_name": "Ayah Contoh"}
     required = codes(required_uploads(shipped.service("kia"), form, today=TODAY))
     assert ("child_photo" in required) is photo_needed
     assert "father_id_card" in required
@@ -531,8 +531,8 @@ def test_required_uploads_dispensation_at_marriage(
     entry = shipped.service("marriage_deed")
     form = {
         "marriage_date": "2026-10-01",
-        "groom": {"birth_date": "2007-11-01", "previously_married": False},
-        "bride": {"birth_date": "2000-01-01", "previously_married": True},
+        "husband": {"birth_date": "2007-11-01", "previously_married": False},
+        "wife": {"birth_date": "2000-01-01", "previously_married": True},
     }
     required = codes(required_uploads(entry, form, today=TODAY))
     # The groom is 19 today but was 18 on the day of the marriage.
