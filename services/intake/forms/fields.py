@@ -13,7 +13,7 @@ import unicodedata
 from datetime import date
 from typing import Annotated, Protocol
 
-from pydantic import AfterValidator, ValidationInfo
+from pydantic import AfterValidator, ValidationInfo, WithJsonSchema
 
 from shared.regency import AreaIndex, Regency
 
@@ -271,19 +271,50 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-Nik = Annotated[str, AfterValidator(check_nik), AfterValidator(_check_nik_region)]
-VillageCode = Annotated[str, AfterValidator(check_village_code)]
-KkNumber = Annotated[str, AfterValidator(check_kk_number)]
+# The JSON Schema carries the patterns so pages can check input as it is typed;
+# the validators do the full checks.
+NIK_SCHEMA = {
+    "type": "string",
+    "pattern": "^[0-9]{16}$",
+    "description": "NIK: 16 digits, as printed on the KTP-el or KK",
+}
+KK_SCHEMA = {
+    "type": "string",
+    "pattern": "^[0-9]{16}$",
+    "description": "KK number: 16 digits, as printed on the family card",
+}
+VILLAGE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$",
+    "description": "Kemendagri village code, e.g. 12.17.08.2001",
+}
+
+Nik = Annotated[
+    str,
+    AfterValidator(check_nik),
+    AfterValidator(_check_nik_region),
+    WithJsonSchema(NIK_SCHEMA),
+]
+VillageCode = Annotated[
+    str, AfterValidator(check_village_code), WithJsonSchema(VILLAGE_SCHEMA)
+]
+KkNumber = Annotated[str, AfterValidator(check_kk_number), WithJsonSchema(KK_SCHEMA)]
 PersonName = Annotated[str, AfterValidator(check_name)]
 PlainText = Annotated[str, AfterValidator(check_plain_text)]
 PastDate = Annotated[date, AfterValidator(check_past_date)]
 
 
 RegencyVillage = Annotated[
-    str, AfterValidator(check_village_code), AfterValidator(check_regency_village)
+    str,
+    AfterValidator(check_village_code),
+    AfterValidator(check_regency_village),
+    WithJsonSchema(VILLAGE_SCHEMA),
 ]
 AnyVillage = Annotated[
-    str, AfterValidator(check_village_code), AfterValidator(check_any_village)
+    str,
+    AfterValidator(check_village_code),
+    AfterValidator(check_any_village),
+    WithJsonSchema(VILLAGE_SCHEMA),
 ]
 
 

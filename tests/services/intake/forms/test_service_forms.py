@@ -240,3 +240,15 @@ def test_birth_marriage_proof_satisfied_by_either_alternative() -> None:
     assert with_book == []
     assert with_deed == []
     assert without == ["marriage_proof"]
+
+
+def test_form_schema_carries_identifier_patterns() -> None:
+    schema = FORMS["kia"].model_json_schema()
+
+    nik = schema["$defs"]["Person"]["properties"]["nik"]
+    kk_number = schema["properties"]["kk_number"]
+    village = schema["$defs"]["Address"]["properties"]["village_code"]
+
+    assert nik["pattern"] == "^[0-9]{16}$"
+    assert kk_number["pattern"] == "^[0-9]{16}$"
+    assert village["pattern"].startswith("^[0-9]{2}")
