@@ -47,6 +47,11 @@ log = structlog.get_logger()
 SOURCE = "/dompak/distribution"
 HANDED_OVER_FROM = (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED)
 MAX_APPOINTMENT_AHEAD = timedelta(days=90)
+# A booked visit can be moved until the card is printed.
+RESCHEDULABLE = (
+    DeliveryStatus.AWAITING_APPOINTMENT,
+    DeliveryStatus.APPOINTMENT_SCHEDULED,
+)
 PRINTED_FROM = (DeliveryStatus.AWAITING_PRINT, DeliveryStatus.APPOINTMENT_SCHEDULED)
 
 
@@ -145,9 +150,7 @@ class DistributionService:
         self, application_id: str, request: AppointmentRequest
     ) -> Document:
         """Book the resident's visit for biometric recording and card collection."""
-        current = await self._in_status(
-            application_id, (DeliveryStatus.AWAITING_APPOINTMENT,), "scheduled"
-        )
+        current = await self._in_status(application_id, RESCHEDULABLE, "scheduled")
         now = datetime.now(UTC)
         if request.starts_at <= now:
             raise ValidationFailedError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, model_validator
@@ -26,6 +26,10 @@ from services.intake.forms.fields import (
 )
 
 ADULT_AGE = 17
+# How far ahead a preferred recording day may be, and how far a move may be
+# from the day of the application.
+MAX_DAYS_AHEAD = 90
+MAX_MOVING_DISTANCE_DAYS = 365
 KIA_MAX_AGE = 17
 
 
@@ -169,6 +173,13 @@ class NewIdCardForm(ApplicationForm):
                 f"preferred_date {self.preferred_date} is in the past; choose a "
                 "coming day"
             )
+        if self.preferred_date is not None and (
+            self.preferred_date > today + timedelta(days=MAX_DAYS_AHEAD)
+        ):
+            raise ValueError(
+                f"preferred_date {self.preferred_date} is more than "
+                f"{MAX_DAYS_AHEAD} days ahead; choose an earlier day"
+            )
         return self
 
     def contact_village(self) -> str:
@@ -237,6 +248,17 @@ class MovingLetterForm(ApplicationForm):
         description="Moving into someone else's KK, a rented room or a boarding "
         "house; needs the house owner's consent",
     )
+
+    @model_validator(mode="after")
+    def _moves_soon_or_recently(self, info: ValidationInfo) -> MovingLetterForm:
+        today = today_of(info)
+        if abs((self.moving_date - today).days) > MAX_MOVING_DISTANCE_DAYS:
+            raise ValueError(
+                f"moving_date {self.moving_date} is more than "
+                f"{MAX_MOVING_DISTANCE_DAYS} days from today; a moving letter is "
+                "asked for a move within a year before or after it"
+            )
+        return self
 
     @model_validator(mode="after")
     def _moves_elsewhere(self) -> MovingLetterForm:

@@ -639,3 +639,22 @@ async def test_same_number_twice_gets_two_entries(
         first.data["document_id"],
         second.data["document_id"],
     }
+
+
+async def test_appointment_can_be_moved_before_print(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents, service_code="ktp_el_new")
+    await post_action(client, event.subject, "appointment", starts_at=in_days(3))
+
+    moved = await post_action(
+        client, event.subject, "appointment", starts_at=in_days(5)
+    )
+    await post_action(client, event.subject, "print")
+    after_print = await post_action(
+        client, event.subject, "appointment", starts_at=in_days(6)
+    )
+
+    assert moved.status_code == 200
+    assert moved.json()["status"] == "appointment_scheduled"
+    assert after_print.status_code == 409

@@ -125,6 +125,14 @@ INVALID: dict[tuple[str, str], tuple[Change, str]] = {
         _set("destination.village_code", "12.12.01.2999"),
         "does not exist",
     ),
+    ("ktp_el_new", "preferred_date_far"): (
+        _set("preferred_date", _days(200)),
+        "90 days ahead",
+    ),
+    ("moving_letter", "moving_date_far"): (
+        _set("moving_date", "9999-12-31"),
+        "365 days",
+    ),
     ("kia", "too_old"): (_set("child.birth_date", "2000-01-01"), "under 17"),
     ("kia", "bad_nik"): (_set("child.nik", "12170812"), "16 digits"),
 }
