@@ -1,7 +1,7 @@
 """Kafka clients built on kafka-python: topic provisioning and publishing.
 
-Stage workers consume with faust (see `shared.consumer`); publishing from
-the outbox and provisioning topics use kafka-python, whose producer is
+Stage workers consume with faust (see `shared.consumer`). Publishing from
+the outbox and provisioning topics use kafka-python. Its producer is
 synchronous, so sends run in a worker thread.
 """
 
@@ -30,11 +30,11 @@ def provision_topics(
     a topic another process created in between counts as present.
     """
     default = [*STAGE_TOPICS, Topic.DEAD_LETTER]
-    wanted = [str(name) for name in (topics if topics is not None else default)]
+    requested = [str(name) for name in (topics if topics is not None else default)]
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="dompak-admin")
     try:
         existing = set(admin.list_topics())
-        missing = [name for name in wanted if name not in existing]
+        missing = [name for name in requested if name not in existing]
         if not missing:
             return []
         admin.create_topics(

@@ -1,7 +1,7 @@
 """Event envelope, event types, payload models and topic names.
 
 Every hand-over between services is one of these events on Kafka. The
-envelope carries the CloudEvents 1.0 attributes; `subject` is the
+envelope carries the CloudEvents 1.0 attributes. Its `subject` is the
 application id, which is also the Kafka key, so each application's events
 stay in order within a topic.
 """
@@ -271,13 +271,20 @@ def new_event(
     application_id: str,
     payload: Payload,
     cause: Envelope | None = None,
+    correlation_id: str | None = None,
 ) -> Envelope:
-    """Build an envelope; a caused event inherits the correlation id."""
+    """Build an envelope.
+
+    The correlation id is `correlation_id` when given, else the cause's, else
+    the application id.
+    """
+    if correlation_id is None:
+        correlation_id = cause.correlationid if cause else application_id
     return Envelope(
         source=source,
         type=event_type.value,
         subject=application_id,
-        correlationid=cause.correlationid if cause else application_id,
+        correlationid=correlation_id,
         causationid=cause.id if cause else None,
         data=payload.model_dump(mode="json"),
     )

@@ -3,10 +3,10 @@
 A service appends the events a state change causes to the `outbox` array of
 the same document, in the same update that changes the state, and bumps the
 document's `version`. The relay publishes pending events in order and then
-removes them. A crash between the write and the publish loses nothing; a
-crash between the publish and the removal publishes again, which consumers
-absorb because they are idempotent. The relay never bumps `version`, so it
-does not make staff actions conflict.
+removes them. A crash between the write and the publish loses nothing. A
+crash between the publish and the removal publishes again, and consumers
+absorb the repeat because they are idempotent. The relay never bumps
+`version`, so it does not make staff actions conflict.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from minio.error import S3Error
 
 @dataclass(frozen=True)
 class StoredObject:
-    """Where an object sits and the SHA-256 of its bytes."""
+    """Location of a stored object and the SHA-256 of its bytes."""
 
     bucket: str
     key: str

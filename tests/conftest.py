@@ -1,7 +1,7 @@
 """Fixtures that give tests real servers.
 
 The servers come, in order, from DOMPAK_* variables, from testcontainers when
-a Docker engine answers, or from the native launcher. Tests that take the
+a Docker engine responds, or from the native launcher. Tests that take the
 `endpoints` fixture are integration tests; the rest need no server.
 """
 

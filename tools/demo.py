@@ -176,11 +176,13 @@ class Demo:
                 ),
                 "appointment",
             )
+
         _check(self.client.post(f"{delivery}/print", json=staff), "print")
         pdf = self.client.get(f"{delivery}/pdf")
         _check(pdf, "PDF download")
         document_pdf = self.output_dir / f"{service_code}-{application_id}.pdf"
         document_pdf.write_bytes(pdf.content)
+
         if entry.output is Output.A4_DOCUMENT:
             _check(self.client.post(f"{delivery}/dispatch", json=staff), "dispatch")
         _check(

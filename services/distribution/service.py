@@ -328,13 +328,13 @@ class DistributionService:
     def _event(
         self, delivery: Document, event_type: EventType, payload: Payload
     ) -> Envelope:
-        event = new_event(
+        return new_event(
             source=SOURCE,
             event_type=event_type,
             application_id=delivery["_id"],
             payload=payload,
+            correlation_id=delivery["correlation_id"],
         )
-        return event.model_copy(update={"correlationid": delivery["correlation_id"]})
 
     async def _apply(
         self, current: Document, changes: dict[str, Any], events: list[Envelope]

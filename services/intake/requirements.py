@@ -1,7 +1,7 @@
-"""Which papers an application needs, and whether the uploads provide them.
+"""Upload checks: the papers an application needs, and whether uploads provide them.
 
-The catalogue decides the papers per service and form; this module checks
-a set of uploads against that decision and explains what is wrong.
+The catalogue decides the papers per service and form. This module checks a
+set of uploads against that decision and explains what is wrong.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def check_uploads(
 ) -> None:
     """Raise ValidationFailedError unless the uploads provide every expected paper.
 
-    `fields` are the upload field names; each must be a code that satisfies
-    one of the plan's papers, at most once.
+    `fields` are the upload field names. Each must be a code that satisfies
+    one of the plan's papers, and may appear once.
     """
     accepted = plan.accepted_codes
     unknown = sorted({f for f in fields if f not in accepted})

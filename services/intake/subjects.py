@@ -101,7 +101,7 @@ class SubjectClaims:
         else:
             again = "only if the office rejects it"
         # The tracking code is the resident's key to the application, so it
-        # is not shown to whoever sent the duplicate.
+        # is not shown to the sender of the duplicate, who may be someone else.
         return ConflictError(
             f"an application for {entry.code} for the same person was submitted "
             "already; follow it with the tracking code on its receipt, or ask the "

@@ -58,8 +58,8 @@ class ApprovalRepository:
         """Return the application's document number, claiming the next one if none.
 
         Serials are sequential per numbering scope (deed letters, family card,
-        moving letter) and year, and unique even under concurrent approvals; a
-        repeated approval gets the number it already holds.
+        moving letter) and year, and unique even under concurrent approvals.
+        A repeated approval gets the number the application already has.
         """
         return await claim_serial(
             self.numbers,

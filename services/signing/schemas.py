@@ -56,7 +56,7 @@ class ApprovalView(BaseModel):
 
 
 class PublicVerification(BaseModel):
-    """What anyone who scans a deed's QR code may learn about it."""
+    """Public facts about a document, shown to anyone who scans its QR code."""
 
     genuine: bool
     active: bool

@@ -543,13 +543,13 @@ class SigningService:
     def _event(
         self, approval: Document, event_type: EventType, payload: Payload
     ) -> Envelope:
-        event = new_event(
+        return new_event(
             source=SOURCE,
             event_type=event_type,
             application_id=approval["_id"],
             payload=payload,
+            correlation_id=approval["correlation_id"],
         )
-        return event.model_copy(update={"correlationid": approval["correlation_id"]})
 
     async def _apply(
         self, current: Document, changes: dict[str, Any], event: Envelope

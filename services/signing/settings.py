@@ -1,8 +1,8 @@
 """Settings of the signing service (env prefix `DOMPAK_`).
 
 The regency (region code, office, head, place of issue, verification URL)
-comes from the regency file and the numbering of each document from the
-catalogue; see shared.regency and shared.catalogue.
+comes from the regency file (shared.regency). The numbering of each document
+comes from the catalogue (shared.catalogue).
 """
 
 from __future__ import annotations

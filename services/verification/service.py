@@ -245,13 +245,13 @@ class VerificationService:
         return case
 
     def _event(self, case: Document, event_type: EventType, payload: Any) -> Envelope:
-        event = new_event(
+        return new_event(
             source=SOURCE,
             event_type=event_type,
             application_id=case["_id"],
             payload=payload,
+            correlation_id=case["correlation_id"],
         )
-        return event.model_copy(update={"correlationid": case["correlation_id"]})
 
     async def _apply(
         self, current: Document, changes: dict[str, Any], event: Envelope | None

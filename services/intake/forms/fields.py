@@ -49,7 +49,7 @@ def check_nik(value: str) -> str:
     month, year = int(value[8:10]), int(value[10:12])
     if not _is_real_date(day, month, year):
         raise ValueError(
-            f"NIK {value!r} holds no valid birth date in digits 7-12 (DDMMYY, "
+            f"NIK {value!r} has an invalid birth date in digits 7-12 (DDMMYY, "
             "day + 40 for women); check the number against the card"
         )
     if value[12:] == "0000":
@@ -193,7 +193,7 @@ def _check_nik_region(value: str, info: ValidationInfo) -> str:
     areas = _areas(info)
     if areas is not None and not areas.region_exists(value[:6]):
         raise ValueError(
-            f"NIK {value!r} starts with region {value[:6]}, which is no district "
+            f"NIK {value!r} starts with region {value[:6]}, which is not a district "
             "of Indonesia; check the first 6 digits against the card"
         )
     return value
@@ -211,7 +211,7 @@ def check_kk_number(value: str, info: ValidationInfo) -> str:
         recorded = date(year, month, day)
     except ValueError:
         raise ValueError(
-            f"KK number {value!r} holds no valid recording date in digits 7-12 "
+            f"KK number {value!r} has an invalid recording date in digits 7-12 "
             "(DDMMYY); check the number against the card"
         ) from None
     if recorded > today_of(info):

@@ -225,7 +225,7 @@ class IdCardReissueForm(ApplicationForm):
 
 
 class Destination(Form):
-    """Where the family moves to: anywhere in Indonesia."""
+    """Destination address of a move: anywhere in Indonesia."""
 
     street: PlainText = Field(min_length=2, max_length=80)
     rt: str = Field(pattern=r"^[0-9]{1,3}$")

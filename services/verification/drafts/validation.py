@@ -114,7 +114,7 @@ def validate_draft(
     return dict(draft)
 
 
-# Where each card's holder NIK stands in the resident's form.
+# Form section that contains each card holder's NIK.
 CARD_HOLDER_IN_FORM = {"ktp_el_card": "holder", "kia_card": "child"}
 
 

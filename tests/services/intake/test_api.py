@@ -235,7 +235,7 @@ async def test_concurrent_accepts_let_one_win(client: httpx.AsyncClient) -> None
 async def test_request_documents_then_resubmit(client: httpx.AsyncClient) -> None:
     body = await submit(client, 8)
     application_id, code = body["application_id"], body["tracking_code"]
-    asked = await client.post(
+    requested = await client.post(
         f"/applications/{application_id}/request-documents",
         json={
             "actor": "fo.test",
@@ -250,7 +250,7 @@ async def test_request_documents_then_resubmit(client: httpx.AsyncClient) -> Non
         f"/track/{code}/files",
         files=[("family_card", ("k.jpg", birth_deed_papers(9)["family_card"]))],
     )
-    assert asked.json()["intake_status"] == "documents_requested"
+    assert requested.json()["intake_status"] == "documents_requested"
     assert wrong.status_code == 422
     assert "family_card" in wrong.json()["message"]
     assert right.status_code == 200
@@ -318,12 +318,12 @@ async def test_concurrent_identical_submissions_let_one_win(
     )
 
     created = [r for r in responses if r.status_code == 201]
-    refused = [r for r in responses if r.status_code == 409]
+    rejected = [r for r in responses if r.status_code == 409]
     assert len(created) == 1
-    assert len(refused) == 4
+    assert len(rejected) == 4
     code = created[0].json()["tracking_code"]
-    assert all("submitted already" in r.json()["message"] for r in refused)
-    assert all(code not in r.text for r in refused)
+    assert all("submitted already" in r.json()["message"] for r in rejected)
+    assert all(code not in r.text for r in rejected)
     applications, objects = stored_state(endpoints)
     assert applications == before[0] + 1
     assert objects == before[1] + len(papers)
@@ -388,9 +388,9 @@ async def test_submit_heavy_photos_keep_health_answering(
     )
     waits: list[float] = []
     while not submission.done():
-        asked = time.perf_counter()
+        requested = time.perf_counter()
         health = await client.get("/health")
-        waits.append(time.perf_counter() - asked)
+        waits.append(time.perf_counter() - requested)
         assert health.status_code == 200
         await asyncio.sleep(0.01)
     response = await submission

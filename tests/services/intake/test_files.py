@@ -433,7 +433,7 @@ class _SlowClean:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.running = 0
-        self.most_running = 0
+        self.max_running = 0
         self.spans: list[tuple[float, float]] = []
         self._lock = threading.Lock()
 
@@ -448,7 +448,7 @@ class _SlowClean:
     ) -> CleanImage:
         with self._lock:
             self.running += 1
-            self.most_running = max(self.most_running, self.running)
+            self.max_running = max(self.max_running, self.running)
         started = time.perf_counter()
         time.sleep(self.seconds)
         with self._lock:
@@ -469,7 +469,7 @@ async def test_image_cleaner_bounds_concurrent_decodes(
     )
 
     assert len(results) == 6
-    assert slow.most_running == 2
+    assert slow.max_running == 2
 
 
 async def test_image_cleaner_cancelled_clean_keeps_slot(
@@ -489,4 +489,4 @@ async def test_image_cleaner_cancelled_clean_keeps_slot(
 
     (_, first_end), (second_start, _) = sorted(slow.spans)
     assert second_start >= first_end
-    assert slow.most_running == 1
+    assert slow.max_running == 1

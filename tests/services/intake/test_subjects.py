@@ -128,7 +128,7 @@ async def test_claim_stale_without_application_taken_over(
     assert claim["application_id"] == "app-new"
 
 
-async def test_claim_recent_without_application_kept(
+async def test_claim_recent_without_application_blocks(
     repository: ApplicationRepository,
 ) -> None:
     claims = SubjectClaims(repository)

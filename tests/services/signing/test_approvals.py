@@ -150,14 +150,16 @@ async def test_wrong_passphrase_claims_no_number(
     service: SigningService = app.state.service
     numbers = service._repository.numbers
 
-    refused = await approve(client, application_id, passphrase="salah")
-    after_refusal = await numbers.count_documents({"application_id": application_id})
+    wrong_passphrase = await approve(client, application_id, passphrase="salah")
+    after_wrong_passphrase = await numbers.count_documents(
+        {"application_id": application_id}
+    )
     accepted = await approve(client, application_id)
     after_approval = await numbers.count_documents({"application_id": application_id})
 
-    assert refused.status_code == 403
-    assert "passphrase" in refused.json()["message"]
-    assert after_refusal == 0
+    assert wrong_passphrase.status_code == 403
+    assert "passphrase" in wrong_passphrase.json()["message"]
+    assert after_wrong_passphrase == 0
     assert accepted.status_code == 200
     assert after_approval == 1
 
@@ -270,15 +272,15 @@ async def test_rejection_gives_back_the_last_number(
     await service._reserve_number(
         await service.get(first), service._catalogue.service("birth_deed")
     )
-    held = await service._repository.reservation_of(first)
+    reservation = await service._repository.reservation_of(first)
     await client.post(
         f"/approvals/{first}/reject",
         json={"actor": "kadis.test", "reason": "Berkas tidak sah"},
     )
     second = await queued(app)
     signed = (await approve(client, second)).json()
-    assert held is not None
-    assert signed["register_number"] == held["_id"]
+    assert reservation is not None
+    assert signed["register_number"] == reservation["_id"]
 
 
 async def test_repeated_wrong_passphrases_are_paused(
