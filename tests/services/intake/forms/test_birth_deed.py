@@ -29,7 +29,7 @@ VALID_NIKS = {
 }
 
 NOT_16_DIGITS = "must be exactly 16 digits"
-NO_BIRTH_DATE = "holds no valid birth date"
+NO_BIRTH_DATE = "has an invalid birth date"
 SERIAL_0000 = "ends in serial 0000"
 
 # Each invalid NIK with the part of the message that names its fault.
