@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -55,9 +55,7 @@ def install_error_handlers(app: FastAPI) -> None:
     """Render every ServiceError and request-validation error as `{error, detail}`."""
 
     @app.exception_handler(ServiceError)
-    async def handle_service_error(
-        request: Request, error: ServiceError
-    ) -> JSONResponse:
+    async def handle_service_error(request: Request, error: ServiceError) -> Response:
         # The message names the offending value, often a NIK or a name, so
         # only the code and the fields involved are logged.
         problems = error.detail.get("problems", [])
@@ -68,6 +66,11 @@ def install_error_handlers(app: FastAPI) -> None:
             code=error.code,
             fields=[p.get("field") for p in problems if isinstance(p, dict)],
         )
+        from shared.pages import error_page, htmx_sign_in_redirect
+
+        page = error_page(request, error) or htmx_sign_in_redirect(request, error)
+        if page is not None:
+            return page
         return JSONResponse(
             status_code=error.status_code,
             content={

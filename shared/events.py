@@ -56,6 +56,8 @@ class EventType(StrEnum):
     DOCUMENT_HANDED_OVER = "document.handed_over"
     REGISTER_RECORDED = "register.recorded"
     NOTIFICATION_SENT = "notification.sent"
+    SIGN_IN_CODE_REQUESTED = "sign_in.code_requested"
+    CHAT_MESSAGE_POSTED = "chat.message_posted"
 
 
 class Payload(BaseModel):
@@ -204,6 +206,31 @@ class NotificationSent(Payload):
     about_event_type: str
 
 
+class SignInCodeRequested(Payload):
+    """A resident asked to sign in; notify sends the one-time code.
+
+    The envelope's subject is the sign-in request id, not an application.
+    The code is valid for minutes and only once; the event log shows it,
+    so the log is as confidential as the mailbox it goes to.
+    """
+
+    nik: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    code: str
+    expires_at: datetime
+
+
+class ChatMessagePosted(Payload):
+    """A message in the conversation between a resident and the office."""
+
+    message_id: str
+    author_kind: Literal["resident", "staff"]
+    author: str
+    text_length: int
+
+
 PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.APPLICATION_SUBMITTED: ApplicationSubmitted,
     EventType.APPLICATION_DOCUMENTS_REQUESTED: ApplicationDocumentsRequested,
@@ -220,6 +247,8 @@ PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.DOCUMENT_HANDED_OVER: DocumentHandedOver,
     EventType.REGISTER_RECORDED: RegisterRecorded,
     EventType.NOTIFICATION_SENT: NotificationSent,
+    EventType.SIGN_IN_CODE_REQUESTED: SignInCodeRequested,
+    EventType.CHAT_MESSAGE_POSTED: ChatMessagePosted,
 }
 
 

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 
 import structlog
 
+from shared.auth.store import IDENTITY_DATABASE, IdentityStore
 from shared.broker import EventPublisher, provision_topics
 from shared.consumer import EventConsumer, Handler, create_faust_app
 from shared.database import Database, connect, database_name
@@ -32,6 +33,8 @@ class ServiceRuntime:
         self.settings = settings
         self.client = connect(settings.mongodb_url)
         self.db: Database = self.client[database_name(name)]
+        # Sign-in sessions and access grants, shared by every service.
+        self.identity = IdentityStore(self.client[IDENTITY_DATABASE])
         self.faust_app = create_faust_app(
             name,
             kafka_url=settings.kafka_url,
@@ -59,6 +62,7 @@ class ServiceRuntime:
     ) -> None:
         """Provision topics, then start the relay and the faust agents."""
         settings = self.settings
+        await self.identity.create_indexes()
         await asyncio.to_thread(
             provision_topics,
             settings.kafka_bootstrap,

@@ -43,6 +43,15 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("regency_file", "DOMPAK_REGENCY"),
     )
     http_host: str = "127.0.0.1"
+    # Where browsers reach each service's pages; the navigation links and
+    # sign-in redirects between services use them.
+    intake_url: str = "http://127.0.0.1:8001"
+    verification_url: str = "http://127.0.0.1:8002"
+    signing_url: str = "http://127.0.0.1:8003"
+    distribution_url: str = "http://127.0.0.1:8004"
+    notify_url: str = "http://127.0.0.1:8005"
+    # Session cookies are sent only over HTTPS when true (set in production).
+    secure_cookies: bool = False
     outbox_poll_seconds: float = 0.5
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.2
@@ -55,7 +64,24 @@ class ServiceSettings(BaseSettings):
                 "set the production secret before starting with "
                 "DOMPAK_ENVIRONMENT=production"
             )
+        if self.environment == "production" and not self.secure_cookies:
+            raise ValueError(
+                "DOMPAK_SECURE_COOKIES is false; production serves pages over "
+                "HTTPS, so set it to true before starting with "
+                "DOMPAK_ENVIRONMENT=production"
+            )
         return self
+
+    @property
+    def service_urls(self) -> dict[str, str]:
+        """Base URL of each service's pages, by service name."""
+        return {
+            "intake": self.intake_url.rstrip("/"),
+            "verification": self.verification_url.rstrip("/"),
+            "signing": self.signing_url.rstrip("/"),
+            "distribution": self.distribution_url.rstrip("/"),
+            "notify": self.notify_url.rstrip("/"),
+        }
 
     @property
     def kafka_url(self) -> str:

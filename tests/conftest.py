@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from shared.auth import IDENTITY_DATABASE, IdentityStore
+from shared.database import connect
 from shared.devstack import DevStack, Endpoints, endpoints_from_environment
 from shared.devstack.containers import start_with_testcontainers, stop_testcontainers
 from shared.storage import ObjectStore
@@ -77,3 +79,13 @@ async def scratch_bucket(endpoints: Endpoints) -> AsyncIterator[ObjectStore]:
     )
     await store.ensure_bucket()
     yield store
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def identity(endpoints: Endpoints) -> AsyncIterator[IdentityStore]:
+    """The identity store (accounts, sessions, grants) on the real server."""
+    client = connect(endpoints.mongodb_url)
+    store = IdentityStore(client[IDENTITY_DATABASE])
+    await store.create_indexes()
+    yield store
+    await client.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import TypeVar
@@ -13,6 +14,8 @@ import httpx
 from fastapi import FastAPI
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
+
+from shared.auth import IdentityStore, Role, SessionKind
 
 T = TypeVar("T")
 
@@ -85,3 +88,36 @@ def flip_signed_byte(pdf: bytes) -> bytes:
     changed = bytearray(pdf)
     changed[start + length // 2] ^= 0x01
     return bytes(changed)
+
+
+TEST_PASSWORD = "kata-sandi-uji-yang-panjang"
+
+
+async def staff_headers(
+    identity: IdentityStore, *roles: Role, village_code: str | None = None
+) -> dict[str, str]:
+    """Create a staff account with `roles` and return headers of its session."""
+    username = f"uji{uuid.uuid4().hex[:12]}"
+    await identity.create_staff(
+        username,
+        name=f"Petugas {username[3:9]}",
+        roles=frozenset(roles),
+        password=TEST_PASSWORD,
+        village_code=village_code,
+    )
+    opened = await identity.open_session(
+        SessionKind.STAFF,
+        username,
+        name=f"Petugas {username[3:9]}",
+        roles=frozenset(roles),
+        village_code=village_code,
+    )
+    return {"authorization": f"Bearer {opened.token}"}
+
+
+async def resident_headers(
+    identity: IdentityStore, nik: str, name: str = "Warga Uji"
+) -> dict[str, str]:
+    """Open a resident session for `nik` and return its headers."""
+    opened = await identity.open_session(SessionKind.RESIDENT, nik, name=name)
+    return {"authorization": f"Bearer {opened.token}"}

@@ -17,6 +17,7 @@ FILE_ROLES = {
     "agents.py",
     "api.py",
     "main.py",
+    "pages.py",
     "repository.py",
     "schemas.py",
     "service.py",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -13,12 +14,14 @@ from services.distribution.service import DistributionService
 from services.distribution.settings import DistributionSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
+from shared.pages import Pages, install_pages
 from shared.regency import load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
 from shared.web import create_api, serve
 
 NAME = "distribution"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_app(settings: DistributionSettings | None = None) -> FastAPI:
@@ -27,6 +30,8 @@ def create_app(settings: DistributionSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = ServiceRuntime(NAME, settings)
+        app.state.identity = runtime.identity
+        app.state.pages.use_regency(load_regency(settings.regency_file))
         repository = DeliveryRepository(runtime.db)
         documents = ObjectStore(
             endpoint=settings.s3_endpoint,
@@ -59,6 +64,8 @@ def create_app(settings: DistributionSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.state.settings = settings
+    install_pages(app, Pages(NAME, TEMPLATES, settings))
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -15,12 +16,14 @@ from services.intake.service import IntakeService
 from services.intake.settings import IntakeSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
+from shared.pages import Pages, install_pages
 from shared.regency import default_area_index, load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
 from shared.web import create_api, serve
 
 NAME = "intake"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
@@ -29,6 +32,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = ServiceRuntime(NAME, settings)
+        app.state.identity = runtime.identity
+        app.state.pages.use_regency(load_regency(settings.regency_file))
         repository = ApplicationRepository(runtime.db)
         store = ObjectStore(
             endpoint=settings.s3_endpoint,
@@ -68,6 +73,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.state.settings = settings
+    install_pages(app, Pages(NAME, TEMPLATES, settings))
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -13,10 +14,13 @@ from services.notify.repository import NotificationRepository
 from services.notify.service import NotifyService
 from services.notify.settings import NotifySettings
 from shared.events import Topic
+from shared.pages import Pages, install_pages
+from shared.regency import load_regency
 from shared.runtime import ServiceRuntime
 from shared.web import create_api, serve
 
 NAME = "notify"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
@@ -25,6 +29,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = ServiceRuntime(NAME, settings)
+        app.state.identity = runtime.identity
+        app.state.pages.use_regency(load_regency(settings.regency_file))
         repository = NotificationRepository(runtime.db)
         await repository.create_indexes()
         email = EmailChannel(
@@ -49,6 +55,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.state.settings = settings
+    install_pages(app, Pages(NAME, TEMPLATES, settings))
     return app
 
 

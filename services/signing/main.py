@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -20,12 +21,14 @@ from services.signing.settings import SigningSettings
 from services.signing.signer import LocalPadesSigner
 from shared.catalogue import load_catalogue
 from shared.events import Topic
+from shared.pages import Pages, install_pages
 from shared.regency import load_regency
 from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStore
 from shared.web import create_api, serve
 
 NAME = "signing"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def local_pki(settings: SigningSettings) -> PkiPaths:
@@ -56,6 +59,8 @@ def create_app(settings: SigningSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pki = local_pki(settings)
         runtime = ServiceRuntime(NAME, settings)
+        app.state.identity = runtime.identity
+        app.state.pages.use_regency(load_regency(settings.regency_file))
         repository = ApprovalRepository(runtime.db)
         store = ObjectStore(
             endpoint=settings.s3_endpoint,
@@ -92,6 +97,8 @@ def create_app(settings: SigningSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.state.settings = settings
+    install_pages(app, Pages(NAME, TEMPLATES, settings))
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -14,11 +15,13 @@ from services.verification.service import VerificationService
 from services.verification.settings import VerificationSettings
 from shared.catalogue import load_catalogue
 from shared.events import Topic
+from shared.pages import Pages, install_pages
 from shared.regency import default_area_index, load_regency
 from shared.runtime import ServiceRuntime
 from shared.web import create_api, serve
 
 NAME = "verification"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_app(settings: VerificationSettings | None = None) -> FastAPI:
@@ -27,6 +30,8 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = ServiceRuntime(NAME, settings)
+        app.state.identity = runtime.identity
+        app.state.pages.use_regency(load_regency(settings.regency_file))
         repository = CaseRepository(runtime.db)
         await repository.create_indexes()
         places = PlaceNames(load_regency(settings.regency_file), default_area_index())
@@ -51,6 +56,8 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.state.settings = settings
+    install_pages(app, Pages(NAME, TEMPLATES, settings))
     return app
 
 

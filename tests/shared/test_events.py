@@ -129,6 +129,19 @@ MINIMAL_DATA: dict[EventType, dict[str, Any]] = {
         "about_event_id": "evt-0001",
         "about_event_type": "application.submitted",
     },
+    EventType.SIGN_IN_CODE_REQUESTED: {
+        "nik": "1217010101900001",
+        "name": "Warga Contoh",
+        "email": "warga@contoh.test",
+        "code": "482913",
+        "expires_at": "2026-01-02T03:14:00+00:00",
+    },
+    EventType.CHAT_MESSAGE_POSTED: {
+        "message_id": "m-1",
+        "author_kind": "resident",
+        "author": "1217010101900001",
+        "text_length": 12,
+    },
 }
 
 
