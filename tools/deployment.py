@@ -85,6 +85,11 @@ class LocalDeployment:
             "DOMPAK_PKI_DIR": str(self.state_dir / "pki"),
             "PYTHONPATH": str(REPOSITORY),
         }
+        # Pages link to each other's service; the links follow the ports.
+        for name in SERVICES:
+            environment.setdefault(
+                f"DOMPAK_{name.upper()}_URL", service_url(name, environment)
+            )
         self._run_setup(environment)
         logs = self.state_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
