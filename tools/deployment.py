@@ -20,6 +20,7 @@ import httpx
 import structlog
 
 from shared.devstack import DevStack, Endpoints, endpoints_from_environment
+from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
 
@@ -70,6 +71,8 @@ class LocalDeployment:
     environ: dict[str, str] = field(default_factory=dict)
     stack: DevStack | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # The variables the services were started with, once started.
+    started_environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def service_environment(self) -> dict[str, str]:
@@ -90,6 +93,7 @@ class LocalDeployment:
             environment.setdefault(
                 f"DOMPAK_{name.upper()}_URL", service_url(name, environment)
             )
+        self.started_environment = environment
         self._run_setup(environment)
         logs = self.state_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
@@ -97,6 +101,15 @@ class LocalDeployment:
             self.processes[name] = self._spawn(name, environment, logs / f"{name}.log")
         self._wait_until_healthy(logs)
         return {name: service_url(name, environment) for name in SERVICES}
+
+    def settings(self) -> ServiceSettings:
+        """Settings as the started services read them (servers, URLs)."""
+        values = {
+            key.removeprefix("DOMPAK_").lower(): value
+            for key, value in self.started_environment.items()
+            if key.startswith("DOMPAK_")
+        }
+        return ServiceSettings.model_validate(values)
 
     def _start_servers(self) -> Endpoints:
         endpoints = endpoints_from_environment()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from shared.logging import configure_logging
+from tools.accounts import LOCAL_PASSWORD, ensure_local_accounts
 from tools.deployment import REPOSITORY, LocalDeployment
 
 
@@ -26,9 +28,14 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         urls = deployment.start()
+        accounts = asyncio.run(ensure_local_accounts(deployment.settings()))
         print("\nDOMPAK is running:")  # noqa: T201
         for name, url in urls.items():
             print(f"  {name:<13} {url}  (API docs: {url}/docs)")  # noqa: T201
+        print(f"\nResidents: {urls['intake']}/  Staff: {urls['intake']}/petugas/masuk")  # noqa: T201
+        print(f"Local staff accounts (password {LOCAL_PASSWORD!r}):")  # noqa: T201
+        for account in accounts:
+            print(f"  {account.username:<12} {account.role}")  # noqa: T201
         print(f"Logs: {state_dir / 'logs'}. Press Ctrl-C to stop.\n")  # noqa: T201
         signal.pause()
     except KeyboardInterrupt:
