@@ -9,8 +9,9 @@ identical submissions at the same moment exactly one gets the claim.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from shared.database import Collection, Database, Document
@@ -40,11 +41,25 @@ class ApplicationRepository:
             {"tracking_code": tracking_code}
         )
 
-    async def queue(self, statuses: Sequence[str], limit: int) -> list[Document]:
+    async def queue(
+        self,
+        statuses: Sequence[str],
+        limit: int,
+        *,
+        service_code: str | None = None,
+        village_code: str | None = None,
+        assignee: str | None = None,
+    ) -> list[Document]:
+        """Return applications in `statuses`, oldest first, matching the filters."""
+        query: Document = {"intake_status": {"$in": list(statuses)}}
+        if service_code is not None:
+            query["service_code"] = service_code
+        if village_code is not None:
+            query["village_code"] = village_code
+        if assignee is not None:
+            query["assignee.username"] = assignee
         cursor = (
-            self.applications.collection.find(
-                {"intake_status": {"$in": list(statuses)}}
-            )
+            self.applications.collection.find(query, {"outbox": 0})
             .sort("submitted_at", ASCENDING)
             .limit(limit)
         )
@@ -63,6 +78,24 @@ class ApplicationRepository:
             "time", ASCENDING
         )
         return [document async for document in cursor]
+
+    async def newest_of(
+        self, application_ids: Sequence[str], limit: int
+    ) -> list[Document]:
+        """Return the applications among `application_ids`, newest first."""
+        cursor = (
+            self.applications.collection.find(
+                {"_id": {"$in": list(application_ids)}}, {"outbox": 0, "form": 0}
+            )
+            .sort("submitted_at", DESCENDING)
+            .limit(limit)
+        )
+        return [document async for document in cursor]
+
+    async def latest_timeline_entry(self, application_id: str) -> Document | None:
+        return await self.timeline.find_one(
+            {"application_id": application_id}, sort=[("time", DESCENDING)]
+        )
 
     async def claim_subject(self, claim: Document) -> bool:
         """Insert a subject claim; False when the subject is already claimed."""
@@ -98,4 +131,58 @@ class ApplicationRepository:
         if reusable_only:
             query["reusable_after_completion"] = True
         result = await self.subjects.delete_many(query)
+        return result.deleted_count
+
+
+class ResidentRepository:
+    """Resident accounts and their pending sign-in requests.
+
+    A sign-in request carries its one-time code's hash and an outbox, so the
+    event that makes notify send the code is written with the request. A
+    confirmed request gets a use marker: an insert against a unique `_id`,
+    atomic on FerretDB too, so a code opens at most one session.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.sign_in_requests = VersionedCollection(db["sign_in_requests"])
+        self.residents: Collection = db["residents"]
+        self.sign_in_uses: Collection = db["sign_in_uses"]
+
+    async def create_indexes(self) -> None:
+        requests = self.sign_in_requests.collection
+        await requests.create_index([("created_at", ASCENDING)])
+
+    async def resident(self, nik: str) -> Document | None:
+        return await self.residents.find_one({"_id": nik})
+
+    async def insert_resident(self, resident: Document) -> bool:
+        """Insert a resident account; False when the NIK has one already."""
+        try:
+            await self.residents.insert_one(resident)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def sign_in_request(self, request_id: str) -> Document | None:
+        return await self.sign_in_requests.collection.find_one(
+            {"_id": request_id}, {"outbox": 0}
+        )
+
+    async def mark_used(self, request_id: str, at: datetime) -> bool:
+        """Record that a request's code opened a session; False if it did already."""
+        try:
+            await self.sign_in_uses.insert_one({"_id": request_id, "at": at})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def is_used(self, request_id: str) -> bool:
+        return await self.sign_in_uses.find_one({"_id": request_id}) is not None
+
+    async def delete_requests_before(self, moment: datetime) -> int:
+        """Delete old requests whose events have been published."""
+        result = await self.sign_in_requests.collection.delete_many(
+            {"created_at": {"$lt": moment}, "outbox": []}
+        )
+        await self.sign_in_uses.delete_many({"at": {"$lt": moment}})
         return result.deleted_count

@@ -23,16 +23,25 @@ from services.intake.requirements import (
     plan_uploads,
 )
 from services.intake.schemas import (
+    ApplicationSummary,
     ApplicationView,
+    Assignee,
     DocumentsRequest,
+    QueueFilter,
     QueueItem,
     TimelineEntry,
 )
 from services.intake.settings import IntakeSettings
 from services.intake.subjects import SubjectClaims
+from shared.auth import IdentityStore, Principal
 from shared.catalogue import Catalogue, ServiceEntry, UnknownServiceError
 from shared.database import Document
-from shared.errors import ConflictError, NotFoundError, ValidationFailedError
+from shared.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from shared.events import (
     Applicant,
     ApplicationAccepted,
@@ -147,8 +156,11 @@ class IntakeService:
         regency: Regency,
         areas: AreaLookup,
         on_outbox_written: Callable[[], None],
+        *,
+        identity: IdentityStore,
     ) -> None:
         self._catalogue = catalogue
+        self._identity = identity
         self._regency = regency
         self._areas = areas
         self._repository = repository
@@ -166,6 +178,10 @@ class IntakeService:
     def catalogue(self) -> Catalogue:
         return self._catalogue
 
+    @property
+    def regency(self) -> Regency:
+        return self._regency
+
     def service_entry(self, service_code: str) -> ServiceEntry:
         """Return the catalogue entry of a service, or raise NotFoundError."""
         try:
@@ -182,16 +198,23 @@ class IntakeService:
         return parse_application(FORMS[entry.form], raw, context)
 
     async def submit(
-        self, service_code: str, raw_form: str | None, uploads: Sequence[Upload]
+        self,
+        service_code: str,
+        raw_form: str | None,
+        uploads: Sequence[Upload],
+        *,
+        submitter: Principal,
     ) -> Document:
-        """Claim the subject, store the papers, then the application and its event.
+        """Claim the subject, grant access, store the papers, then the application.
 
-        Every check runs before the claim, so a rejected submission leaves no
-        claim behind. Raises ConflictError when the same subject has an
-        application already.
+        `submitter` is the signed-in resident or village official. Every check
+        runs before the claim, so a rejected submission leaves no claim behind.
+        Raises ConflictError when the same subject has an application already,
+        ForbiddenError when a village official applies for another village.
         """
         entry = self.service_entry(service_code)
         form = self.parse_form(entry, raw_form)
+        _check_submitter(submitter, form.contact_village())
         today = self._regency.today()
         plan = plan_uploads(entry, form.model_dump(mode="json"), today)
         check_uploads(plan, [u.field for u in uploads], expected=plan.needed)
@@ -201,6 +224,10 @@ class IntakeService:
         tracking_code = new_tracking_code()
         subject = await self._subjects.claim(entry, form, application_id, tracking_code)
         try:
+            # The grant is written before the application, so no stored
+            # application lacks one. A submission that fails after this line
+            # leaves a grant for an id that no application will ever take.
+            await self._grant(application_id, form, submitter)
             files = await self._put_files(application_id, cleaned)
             document = self._new_application(application_id, entry, form, plan, files)
             document = await self._insert_application(
@@ -214,6 +241,22 @@ class IntakeService:
         )
         self._on_outbox_written()
         return document
+
+    async def _grant(
+        self, application_id: str, form: ApplicationForm, submitter: Principal
+    ) -> None:
+        niks = [form.applicant.nik]
+        if submitter.is_resident:
+            niks.append(submitter.subject)
+            submitted_by = f"resident:{submitter.subject}"
+        else:
+            submitted_by = f"staff:{submitter.subject}"
+        await self._identity.grant(
+            application_id,
+            niks=niks,
+            village_code=form.contact_village(),
+            submitted_by=submitted_by,
+        )
 
     def _new_application(
         self,
@@ -338,9 +381,13 @@ class IntakeService:
             except Exception:
                 log.exception("files.discard_failed", object_key=stored.object_key)
 
-    async def accept(self, application_id: str, actor: str) -> Document:
+    async def accept(
+        self, application_id: str, actor: str, *, version: int | None = None
+    ) -> Document:
         """Pass a complete application on to the operator."""
-        current = await self._open_application(application_id, "accepted")
+        current = await self._open_application(
+            application_id, "accepted", actor=actor, version=version
+        )
         event = new_event(
             source=SOURCE,
             event_type=EventType.APPLICATION_ACCEPTED,
@@ -359,10 +406,12 @@ class IntakeService:
         return await self._apply(current, changes, event)
 
     async def request_documents(
-        self, application_id: str, request: DocumentsRequest
+        self, application_id: str, request: DocumentsRequest, actor: str
     ) -> Document:
         """Ask the resident for missing or unreadable papers."""
-        current = await self._open_application(application_id, "sent back")
+        current = await self._open_application(
+            application_id, "sent back", actor=actor, version=request.version
+        )
         plan = self._plan_of(current)
         missing = []
         for item in request.missing:
@@ -385,7 +434,7 @@ class IntakeService:
             event_type=EventType.APPLICATION_DOCUMENTS_REQUESTED,
             application_id=application_id,
             payload=ApplicationDocumentsRequested(
-                missing=missing, note=request.note, actor=request.actor
+                missing=missing, note=request.note, actor=actor
             ),
         )
         changes = {
@@ -398,10 +447,7 @@ class IntakeService:
         """Take the papers the front office asked for and reopen the check."""
         current = await self._repository.get_by_tracking_code(tracking_code)
         if current is None:
-            raise NotFoundError(
-                f"no application has tracking code {tracking_code!r}; check the code "
-                "on your receipt"
-            )
+            raise unknown_tracking_code(tracking_code)
         if current["intake_status"] != "documents_requested":
             raise ConflictError(
                 f"application {tracking_code} is {current['intake_status']}; papers "
@@ -439,7 +485,20 @@ class IntakeService:
         needed = set(application["required_files"])
         return UploadPlan(tuple(r for r in entry.requirements if r.code in needed))
 
-    async def _open_application(self, application_id: str, action: str) -> Document:
+    async def _open_application(
+        self,
+        application_id: str,
+        action: str,
+        *,
+        actor: str,
+        version: int | None = None,
+    ) -> Document:
+        """Read an application the front office may act on now, or raise.
+
+        Raises ConflictError when it is not open for the front office, when
+        it changed since the staff member saw `version`, or when another
+        staff member has assigned it to themselves.
+        """
         current = await self._repository.get(application_id)
         if current is None:
             raise NotFoundError(
@@ -451,7 +510,63 @@ class IntakeService:
                 f"cannot be {action}; only a submitted or resubmitted application can",
                 status=current["intake_status"],
             )
+        if version is not None and current["version"] != version:
+            raise ConflictError(
+                f"application {current['tracking_code']} changed after you opened it "
+                f"(version {version}, now {current['version']}); reload it, check it "
+                "again and repeat the action",
+                version=current["version"],
+            )
+        assignee = current.get("assignee")
+        if assignee is not None and assignee["username"] != actor:
+            raise ConflictError(
+                f"application {current['tracking_code']} is being checked by "
+                f"{assignee['name']} ({assignee['username']}); ask them to finish or "
+                "release it first",
+                assignee=assignee["username"],
+            )
         return current
+
+    async def assign(self, application_id: str, username: str, name: str) -> Document:
+        """Record that a staff member works on an open application.
+
+        Assigning twice to the same person is a no-op. Raises ConflictError
+        when someone else has it, or when two staff members assign it at the
+        same moment (the version check under the item's lock lets one win).
+        """
+        current = await self._open_application(
+            application_id, "assigned", actor=username
+        )
+        if current.get("assignee") is not None:
+            return current
+        assignee = Assignee(username=username, name=name, at=datetime.now(UTC))
+        changes = {"assignee": assignee.model_dump()}
+        updated = await self._repository.applications.apply(
+            current, changes, [], on_written=self._on_outbox_written
+        )
+        log.info("application.assigned", application_id=application_id, actor=username)
+        return updated
+
+    async def release(self, application_id: str, actor: str) -> Document:
+        """Clear the application's assignee so another staff member can take it.
+
+        Any front-office member may release it, so an application assigned to
+        an absent colleague does not stay blocked. The log records who did.
+        """
+        current = await self.get(application_id)
+        assignee = current.get("assignee")
+        if assignee is None:
+            return current
+        updated = await self._repository.applications.apply(
+            current, {"assignee": None}, [], on_written=self._on_outbox_written
+        )
+        log.info(
+            "application.released",
+            application_id=application_id,
+            actor=actor,
+            assignee=assignee["username"],
+        )
+        return updated
 
     async def _apply(
         self, current: Document, changes: dict[str, Any], event: Envelope
@@ -460,10 +575,39 @@ class IntakeService:
             current, changes, [event], on_written=self._on_outbox_written
         )
 
-    async def queue(self, limit: int = 200) -> list[QueueItem]:
+    async def queue(
+        self, filters: QueueFilter | None = None, limit: int = 200
+    ) -> list[QueueItem]:
         """Return the front office's open applications, oldest first."""
-        documents = await self._repository.queue(OPEN_FOR_FRONT_OFFICE, limit)
-        return [self._queue_item(d, datetime.now(UTC)) for d in documents]
+        filters = filters or QueueFilter()
+        statuses: Sequence[str] = OPEN_FOR_FRONT_OFFICE
+        if filters.intake_status is not None:
+            if filters.intake_status not in OPEN_FOR_FRONT_OFFICE:
+                raise ValidationFailedError(
+                    f"the queue contains no applications in status "
+                    f"{filters.intake_status!r}; filter by one of "
+                    f"{', '.join(OPEN_FOR_FRONT_OFFICE)}",
+                    field="status",
+                )
+            statuses = (filters.intake_status,)
+        if filters.service_code is not None:
+            self.service_entry(filters.service_code)
+        documents = await self._repository.queue(
+            statuses,
+            limit,
+            service_code=filters.service_code,
+            village_code=filters.village_code,
+            assignee=filters.assignee,
+        )
+        now = datetime.now(UTC)
+        items = [self._queue_item(d, now) for d in documents]
+        if filters.overdue_only:
+            items = [item for item in items if item.overdue]
+        return items
+
+    def queue_item(self, document: Document) -> QueueItem:
+        """Describe one application as the queue shows it, aged as of now."""
+        return self._queue_item(document, datetime.now(UTC))
 
     def _queue_item(self, document: Document, now: datetime) -> QueueItem:
         age = now - document["submitted_at"]
@@ -481,16 +625,49 @@ class IntakeService:
             # A same-day standard (0 days) counts as one day.
             overdue=age.days >= max(standard_days, 1),
             flags=document.get("flags", []),
+            assignee=document.get("assignee"),
+            version=document["version"],
         )
 
     async def view_by_tracking_code(self, tracking_code: str) -> ApplicationView:
         document = await self._repository.get_by_tracking_code(tracking_code)
         if document is None:
-            raise NotFoundError(
-                f"no application has tracking code {tracking_code!r}; check the code "
-                "on your receipt"
-            )
+            raise unknown_tracking_code(tracking_code)
         return await self._view(document)
+
+    async def application_id_of(self, tracking_code: str) -> str:
+        """Return the id of the application with this tracking code."""
+        document = await self._repository.get_by_tracking_code(tracking_code)
+        if document is None:
+            raise unknown_tracking_code(tracking_code)
+        return str(document["_id"])
+
+    async def summaries(
+        self, application_ids: Sequence[str], limit: int = 200
+    ) -> list[ApplicationSummary]:
+        """Return the newest of these applications with their resident status."""
+        documents = await self._repository.newest_of(application_ids, limit)
+        summaries = []
+        for document in documents:
+            latest = await self._repository.latest_timeline_entry(document["_id"])
+            if latest is None:
+                labels = RESIDENT_STATUS[EventType.APPLICATION_SUBMITTED]
+            else:
+                labels = (latest["status"], latest["label_id"], latest["label_en"])
+            summaries.append(
+                ApplicationSummary(
+                    application_id=document["_id"],
+                    tracking_code=document["tracking_code"],
+                    service_code=document["service_code"],
+                    applicant_name=document["applicant"]["name"],
+                    village_code=document["village_code"],
+                    status=labels[0],
+                    status_label_id=labels[1],
+                    status_label_en=labels[2],
+                    submitted_at=document["submitted_at"],
+                )
+            )
+        return summaries
 
     async def view(self, application_id: str) -> ApplicationView:
         document = await self._repository.get(application_id)
@@ -556,6 +733,25 @@ class IntakeService:
             log.info("timeline.recorded", status=status)
         else:
             log.info("timeline.duplicate_ignored")
+
+
+def unknown_tracking_code(tracking_code: str) -> NotFoundError:
+    # The same error for a code that exists but is not the caller's, so codes
+    # of other residents' applications look exactly like unused ones.
+    return NotFoundError(
+        f"no application has tracking code {tracking_code!r}; check the code "
+        "on your receipt"
+    )
+
+
+def _check_submitter(submitter: Principal, village_code: str) -> None:
+    if submitter.is_village_official and village_code != submitter.village_code:
+        raise ForbiddenError(
+            f"the applicant lives in village {village_code}, but your account "
+            f"serves village {submitter.village_code}; a village official applies "
+            "only for residents of their own village",
+            village_code=village_code,
+        )
 
 
 def _flags(form: ApplicationForm, entry: ServiceEntry, today: date) -> list[str]:

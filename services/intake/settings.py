@@ -15,3 +15,7 @@ class IntakeSettings(ServiceSettings):
     # Photos decoded at once per process (see files.ImageCleaner for the memory).
     image_decode_concurrency: int = Field(default=2, ge=1)
     region_code: str = "1217"
+    # Sign-in codes a resident's NIK may request per 15 minutes, and a client
+    # address per hour (an office's shared connection may need more).
+    sign_in_codes_per_nik: int = Field(default=3, ge=1)
+    sign_in_codes_per_client: int = Field(default=20, ge=1)

@@ -22,13 +22,14 @@ from pymongo import MongoClient
 
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
+from shared.auth import IdentityStore, Role
 from shared.broker import EventPublisher
 from shared.catalogue import load_catalogue, required_uploads
 from shared.devstack import Endpoints
 from shared.events import ApplicationRejected, EventType, Topic, new_event
 from shared.settings import REPOSITORY
 from tests.conftest import settings_values
-from tests.support import eventually, running_app
+from tests.support import eventually, resident_headers, running_app, staff_headers
 from tools.samples import (
     application_form,
     birth_deed_application,
@@ -40,19 +41,30 @@ pytestmark = pytest.mark.integration
 
 BUCKET = "test-intake-uploads"
 MAX_UPLOAD_BYTES = 200_000
+# A made-up resident who submits for the sample forms' applicants (family).
+RESIDENT_NIK = "1217085703900007"
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def client(
-    endpoints: Endpoints, state_dir: Path
+    endpoints: Endpoints, state_dir: Path, identity: IdentityStore
 ) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as one resident, who submits and tracks every test's
+    applications; staff calls pass their own headers, which replace these."""
     settings = IntakeSettings(
         **settings_values(endpoints, state_dir),  # type: ignore[arg-type]
         uploads_bucket=BUCKET,
         max_upload_bytes=MAX_UPLOAD_BYTES,
     )
     async with running_app(create_app(settings)) as running:
+        running.headers.update(await resident_headers(identity, RESIDENT_NIK))
         yield running
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def staff(identity: IdentityStore) -> dict[str, str]:
+    """Headers of a front-office session."""
+    return await staff_headers(identity, Role.FRONT_OFFICE)
 
 
 def stored_state(endpoints: Endpoints) -> tuple[int, int]:
@@ -102,7 +114,9 @@ async def test_submit_returns_tracking_code(client: httpx.AsyncClient) -> None:
     assert body["status"] == "submitted"
 
 
-async def test_submit_strips_exif_from_stored_photo(client: httpx.AsyncClient) -> None:
+async def test_submit_strips_exif_from_stored_photo(
+    client: httpx.AsyncClient, staff: dict[str, str]
+) -> None:
     papers = birth_deed_papers(2)
     image = Image.open(io.BytesIO(papers["family_card"]))
     exif = Image.Exif()
@@ -115,7 +129,9 @@ async def test_submit_strips_exif_from_stored_photo(client: httpx.AsyncClient) -
         **multipart(fresh_application(2), papers),
     )
     application_id = response.json()["application_id"]
-    stored = await client.get(f"/applications/{application_id}/files/family_card")
+    stored = await client.get(
+        f"/applications/{application_id}/files/family_card", headers=staff
+    )
     assert stored.status_code == 200
     assert b"KameraContoh" not in stored.content
     assert not Image.open(io.BytesIO(stored.content)).getexif()
@@ -197,50 +213,51 @@ async def test_submit_rejects_broken_json(client: httpx.AsyncClient) -> None:
     assert "not valid JSON" in response.json()["message"]
 
 
-async def test_accept_unknown_application_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/applications/no-such-id/accept", json={"actor": "fo.test"}
-    )
+async def test_accept_unknown_application_is_404(
+    client: httpx.AsyncClient, staff: dict[str, str]
+) -> None:
+    response = await client.post("/applications/no-such-id/accept", headers=staff)
     assert response.status_code == 404
     assert "no-such-id" in response.json()["message"]
 
 
-async def test_accept_twice_is_conflict(client: httpx.AsyncClient) -> None:
+async def test_accept_twice_is_conflict(
+    client: httpx.AsyncClient, staff: dict[str, str]
+) -> None:
     application_id = (await submit(client, 6))["application_id"]
-    first = await client.post(
-        f"/applications/{application_id}/accept", json={"actor": "fo.test"}
-    )
-    second = await client.post(
-        f"/applications/{application_id}/accept", json={"actor": "fo.test"}
-    )
+    first = await client.post(f"/applications/{application_id}/accept", headers=staff)
+    second = await client.post(f"/applications/{application_id}/accept", headers=staff)
     assert first.status_code == 200
     assert second.status_code == 409
     assert "accepted" in second.json()["message"]
 
 
-async def test_concurrent_accepts_let_one_win(client: httpx.AsyncClient) -> None:
+async def test_concurrent_accepts_let_one_win(
+    client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
     application_id = (await submit(client, 7))["application_id"]
+    sessions = [await staff_headers(identity, Role.FRONT_OFFICE) for _ in range(5)]
     responses = await asyncio.gather(
         *[
-            client.post(
-                f"/applications/{application_id}/accept", json={"actor": f"fo.{i}"}
-            )
-            for i in range(5)
+            client.post(f"/applications/{application_id}/accept", headers=headers)
+            for headers in sessions
         ]
     )
     codes = sorted(r.status_code for r in responses)
     assert codes == [200, 409, 409, 409, 409]
 
 
-async def test_request_documents_then_resubmit(client: httpx.AsyncClient) -> None:
+async def test_request_documents_then_resubmit(
+    client: httpx.AsyncClient, staff: dict[str, str]
+) -> None:
     body = await submit(client, 8)
     application_id, code = body["application_id"], body["tracking_code"]
     requested = await client.post(
         f"/applications/{application_id}/request-documents",
         json={
-            "actor": "fo.test",
             "missing": [{"requirement": "family_card", "reason": "Foto terpotong"}],
         },
+        headers=staff,
     )
     wrong = await client.post(
         f"/track/{code}/files",
@@ -429,18 +446,18 @@ async def test_submit_implausibly_small_photo_rejected(
 
 
 async def test_resubmit_unrequested_paper_rejected(
-    client: httpx.AsyncClient, endpoints: Endpoints
+    client: httpx.AsyncClient, endpoints: Endpoints, staff: dict[str, str]
 ) -> None:
     body = await submit(client, 16)
     application_id, code = body["application_id"], body["tracking_code"]
     await client.post(
         f"/applications/{application_id}/request-documents",
-        json={
-            "actor": "fo.test",
-            "missing": [{"requirement": "birth_letter", "reason": "Buram"}],
-        },
+        json={"missing": [{"requirement": "birth_letter", "reason": "Buram"}]},
+        headers=staff,
     )
-    stored_before = (await client.get(f"/applications/{application_id}")).json()
+    stored_before = (
+        await client.get(f"/applications/{application_id}", headers=staff)
+    ).json()
     objects_before = stored_state(endpoints)[1]
     papers = birth_deed_papers(17)
 
@@ -452,7 +469,9 @@ async def test_resubmit_unrequested_paper_rejected(
         ],
     )
 
-    stored_after = (await client.get(f"/applications/{application_id}")).json()
+    stored_after = (
+        await client.get(f"/applications/{application_id}", headers=staff)
+    ).json()
     assert response.status_code == 422
     assert "family_card were not requested" in response.json()["message"]
     assert "birth_letter" in response.json()["message"]
@@ -626,7 +645,9 @@ async def test_submit_name_in_other_script_rejected(
     assert "'王' (CJK UNIFIED IDEOGRAPH-738B)" in response.json()["message"]
 
 
-async def test_queue_flags_late_death_report(client: httpx.AsyncClient) -> None:
+async def test_queue_flags_late_death_report(
+    client: httpx.AsyncClient, staff: dict[str, str]
+) -> None:
     form = application_form("death_deed", seed=uuid.uuid4().int % 10**6)
     form["death_date"] = (date.today() - timedelta(days=45)).isoformat()
     entry = load_catalogue(REPOSITORY / "config" / "catalogue.toml").service(
@@ -639,7 +660,7 @@ async def test_queue_flags_late_death_report(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/services/death_deed/applications", **multipart(form, papers)
     )
-    queue = (await client.get("/front-office/queue")).json()
+    queue = (await client.get("/front-office/queue", headers=staff)).json()
 
     item = next(
         i for i in queue if i["application_id"] == response.json()["application_id"]
