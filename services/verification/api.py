@@ -11,9 +11,9 @@ from services.verification.schemas import (
     CaseView,
     DraftRequest,
     ReturnRequest,
-    StaffAction,
 )
 from services.verification.service import VerificationService, to_view
+from shared.auth import Principal, Role, staff_with
 from shared.catalogue import Division
 
 router = APIRouter()
@@ -26,55 +26,110 @@ def get_service(request: Request) -> VerificationService:
 
 Service = Annotated[VerificationService, Depends(get_service)]
 DivisionFilter = Annotated[Division | None, Query(description="Only this division")]
+ServiceFilter = Annotated[
+    str | None, Query(max_length=40, description="Only this catalogue service code")
+]
+QueueLimit = Annotated[
+    int, Query(ge=1, le=1000, description="Return at most this many cases")
+]
+AssigneeFilter = Annotated[
+    str | None, Query(max_length=40, description="Only cases assigned to this username")
+]
+Operator = Annotated[Principal, Depends(staff_with(Role.OPERATOR))]
+Verifier = Annotated[Principal, Depends(staff_with(Role.VERIFIER))]
+OperatorQueueReader = Annotated[Principal, Depends(staff_with(Role.OPERATOR, Role.OPS))]
+VerifierQueueReader = Annotated[Principal, Depends(staff_with(Role.VERIFIER, Role.OPS))]
+CaseReader = Annotated[
+    Principal, Depends(staff_with(Role.OPERATOR, Role.VERIFIER, Role.OPS))
+]
+CaseWorker = Annotated[Principal, Depends(staff_with(Role.OPERATOR, Role.VERIFIER))]
 
 
 @router.get("/queues/operator", tags=["operator"])
 async def operator_queue(
-    service: Service, division: DivisionFilter = None
+    service: Service,
+    _: OperatorQueueReader,
+    division: DivisionFilter = None,
+    service_code: ServiceFilter = None,
+    assignee: AssigneeFilter = None,
+    limit: QueueLimit = 200,
 ) -> list[CaseView]:
     """List cases awaiting a draft, oldest first."""
-    return await service.queue(CaseStatus.AWAITING_DRAFT, division)
+    return await service.queue(
+        CaseStatus.AWAITING_DRAFT,
+        division,
+        service_code=service_code,
+        assignee=assignee,
+        limit=limit,
+    )
 
 
 @router.get("/queues/verifier", tags=["verifier"])
 async def verifier_queue(
-    service: Service, division: DivisionFilter = None
+    service: Service,
+    _: VerifierQueueReader,
+    division: DivisionFilter = None,
+    service_code: ServiceFilter = None,
+    assignee: AssigneeFilter = None,
+    limit: QueueLimit = 200,
 ) -> list[CaseView]:
     """List drafted cases awaiting verification, oldest first."""
-    return await service.queue(CaseStatus.AWAITING_VERIFICATION, division)
+    return await service.queue(
+        CaseStatus.AWAITING_VERIFICATION,
+        division,
+        service_code=service_code,
+        assignee=assignee,
+        limit=limit,
+    )
 
 
 @router.get("/cases/{application_id}", tags=["operator", "verifier"])
-async def get_case(application_id: str, service: Service) -> CaseView:
+async def get_case(application_id: str, service: Service, _: CaseReader) -> CaseView:
     """Show one case with the resident's form, files and the draft."""
     return to_view(await service.get(application_id))
 
 
 @router.get("/cases/{application_id}/draft-template", tags=["operator"])
-async def draft_template(application_id: str, service: Service) -> dict[str, Any]:
+async def draft_template(
+    application_id: str, service: Service, _: Operator
+) -> dict[str, Any]:
     """Return a draft prefilled from the form; the operator fills each empty string."""
     return service.draft_template(await service.get(application_id))
 
 
 @router.post("/cases/{application_id}/draft", tags=["operator"])
 async def record_draft(
-    application_id: str, request: DraftRequest, service: Service
+    application_id: str, request: DraftRequest, service: Service, staff: Operator
 ) -> CaseView:
-    """Record the operator's draft and pass the case to a verifier."""
-    return to_view(await service.record_draft(application_id, request))
+    """Record the signed-in operator's draft and pass the case to a verifier."""
+    case = await service.record_draft(application_id, request.draft, staff.subject)
+    return to_view(case)
 
 
 @router.post("/cases/{application_id}/verify", tags=["verifier"])
-async def verify(
-    application_id: str, action: StaffAction, service: Service
-) -> CaseView:
+async def verify(application_id: str, service: Service, staff: Verifier) -> CaseView:
     """Confirm that draft and papers agree; the case goes to the head for signing."""
-    return to_view(await service.verify(application_id, action.actor))
+    return to_view(await service.verify(application_id, staff.subject))
 
 
 @router.post("/cases/{application_id}/return", tags=["verifier"])
 async def return_case(
-    application_id: str, request: ReturnRequest, service: Service
+    application_id: str, request: ReturnRequest, service: Service, staff: Verifier
 ) -> CaseView:
     """Send the draft back to the operator with the reason."""
-    return to_view(await service.return_to_operator(application_id, request))
+    case = await service.return_to_operator(
+        application_id, request.reason, staff.subject
+    )
+    return to_view(case)
+
+
+@router.post("/cases/{application_id}/assign", tags=["operator", "verifier"])
+async def assign(application_id: str, service: Service, staff: CaseWorker) -> CaseView:
+    """Mark the case as being worked on by the signed-in operator or verifier."""
+    return to_view(await service.assign(application_id, staff))
+
+
+@router.post("/cases/{application_id}/release", tags=["operator", "verifier"])
+async def release(application_id: str, service: Service, staff: CaseWorker) -> CaseView:
+    """Clear the assignee; only the assignee may release a case."""
+    return to_view(await service.release(application_id, staff.subject))

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.verification import agents, api
+from services.verification import agents, api, pages
 from services.verification.drafts import PlaceNames
+from services.verification.papers import PaperReader
 from services.verification.repository import CaseRepository
 from services.verification.service import VerificationService
 from services.verification.settings import VerificationSettings
@@ -18,10 +19,12 @@ from shared.events import Topic
 from shared.pages import Pages, install_pages
 from shared.regency import default_area_index, load_regency
 from shared.runtime import ServiceRuntime
+from shared.storage import ObjectStore
 from shared.web import create_api, serve
 
 NAME = "verification"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: VerificationSettings | None = None) -> FastAPI:
@@ -42,6 +45,15 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
             runtime.wake_relay,
         )
         app.state.service = service
+        app.state.papers = PaperReader(
+            ObjectStore(
+                endpoint=settings.s3_endpoint,
+                access_key=settings.s3_access_key,
+                secret_key=settings.s3_secret_key,
+                bucket=settings.uploads_bucket,
+                secure=settings.s3_secure,
+            )
+        )
         async with runtime.running(
             outbox_topic=Topic.VERIFICATION,
             outbox_collections=[repository.cases],
@@ -56,8 +68,9 @@ def create_app(settings: VerificationSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.include_router(pages.router)
     app.state.settings = settings
-    install_pages(app, Pages(NAME, TEMPLATES, settings))
+    install_pages(app, Pages(NAME, TEMPLATES, settings), STATIC)
     return app
 
 

@@ -23,14 +23,42 @@ class CaseRepository:
         return await self.cases.collection.find_one({"_id": application_id})
 
     async def queue(
-        self, status: str, division: str | None, limit: int
+        self,
+        status: str,
+        division: str | None,
+        *,
+        service_code: str | None,
+        assignee: str | None,
+        limit: int,
     ) -> list[Document]:
-        query: dict[str, Any] = {"status": status}
-        if division is not None:
-            query["division"] = division
+        query = _queue_query(status, division, service_code, assignee)
         cursor = (
             self.cases.collection.find(query)
             .sort("received_at", ASCENDING)
             .limit(limit)
         )
         return [document async for document in cursor]
+
+    async def count(
+        self,
+        status: str,
+        division: str | None,
+        *,
+        service_code: str | None,
+        assignee: str | None,
+    ) -> int:
+        query = _queue_query(status, division, service_code, assignee)
+        return await self.cases.collection.count_documents(query)
+
+
+def _queue_query(
+    status: str, division: str | None, service_code: str | None, assignee: str | None
+) -> dict[str, Any]:
+    query: dict[str, Any] = {"status": status}
+    if division is not None:
+        query["division"] = division
+    if service_code is not None:
+        query["service_code"] = service_code
+    if assignee is not None:
+        query["assignee.username"] = assignee
+    return query

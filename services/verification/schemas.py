@@ -18,12 +18,6 @@ class CaseStatus(StrEnum):
     VERIFIED = "verified"
 
 
-class StaffAction(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    actor: str = Field(min_length=2, max_length=60, description="Staff username")
-
-
 class BirthDeedDraft(BaseModel):
     """The deed's content as the operator prepares it from the papers."""
 
@@ -56,15 +50,27 @@ class BirthDeedDraft(BaseModel):
         return value
 
 
-class DraftRequest(StaffAction):
+class DraftRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     draft: dict[str, Any] = Field(
         description="The document's content without the issue facts; start from "
         "the case's draft template"
     )
 
 
-class ReturnRequest(StaffAction):
+class ReturnRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
     reason: str = Field(min_length=3, max_length=500)
+
+
+class Assignee(BaseModel):
+    """The staff member working on a case, set by assign-to-self."""
+
+    username: str
+    name: str
+    at: datetime
 
 
 class CaseView(BaseModel):
@@ -80,4 +86,5 @@ class CaseView(BaseModel):
     draft: dict[str, Any] | None
     drafted_by: str | None
     returns: list[dict[str, Any]]
+    assignee: Assignee | None
     received_at: datetime

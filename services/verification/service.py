@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,9 +18,8 @@ from services.verification.repository import CaseRepository
 from services.verification.schemas import (
     CaseStatus,
     CaseView,
-    DraftRequest,
-    ReturnRequest,
 )
+from shared.auth.roles import Principal, Role
 from shared.catalogue import Catalogue, UnknownServiceError
 from shared.consumer import PermanentError
 from shared.database import Document
@@ -40,6 +39,11 @@ log = structlog.get_logger()
 
 SOURCE = "/dompak/verification"
 SIGNING_STAGE = "signing"
+# The role that works on a case in each open status; assign-to-self checks it.
+STAGE_ROLES = {
+    CaseStatus.AWAITING_DRAFT.value: Role.OPERATOR,
+    CaseStatus.AWAITING_VERIFICATION.value: Role.VERIFIER,
+}
 
 
 class VerificationService:
@@ -81,6 +85,7 @@ class VerificationService:
                 "draft": None,
                 "drafted_by": None,
                 "returns": [],
+                "assignee": None,
                 "correlation_id": event.correlationid,
                 "opened_by_event": event.id,
                 "received_at": datetime.now(UTC),
@@ -97,28 +102,26 @@ class VerificationService:
         return prefill(self._template(case), case["form"], self._places)
 
     async def record_draft(
-        self, application_id: str, request: DraftRequest
+        self, application_id: str, draft: Mapping[str, Any], actor: str
     ) -> Document:
         current = await self._case_in(
             application_id, CaseStatus.AWAITING_DRAFT, "drafted"
         )
-        draft = validate_draft(
-            self._template(current),
-            request.draft,
-            current["form"],
-            self._places.today(),
+        checked = validate_draft(
+            self._template(current), draft, current["form"], self._places.today()
         )
         event = self._event(
             current,
             EventType.APPLICATION_DRAFTED,
             ApplicationDrafted(
-                division=current["division"], draft=draft, actor=request.actor
+                division=current["division"], draft=checked, actor=actor
             ),
         )
         changes = {
             "status": CaseStatus.AWAITING_VERIFICATION.value,
-            "draft": draft,
-            "drafted_by": request.actor,
+            "draft": checked,
+            "drafted_by": actor,
+            "assignee": None,
         }
         return await self._apply(current, changes, event)
 
@@ -144,11 +147,15 @@ class VerificationService:
                 actor=actor,
             ),
         )
-        changes = {"status": CaseStatus.VERIFIED.value, "verified_by": actor}
+        changes = {
+            "status": CaseStatus.VERIFIED.value,
+            "verified_by": actor,
+            "assignee": None,
+        }
         return await self._apply(current, changes, event)
 
     async def return_to_operator(
-        self, application_id: str, request: ReturnRequest
+        self, application_id: str, reason: str, actor: str
     ) -> Document:
         current = await self._case_in(
             application_id, CaseStatus.AWAITING_VERIFICATION, "returned"
@@ -156,19 +163,18 @@ class VerificationService:
         event = self._event(
             current,
             EventType.APPLICATION_RETURNED,
-            ApplicationReturned(
-                stage="verification", reason=request.reason, actor=request.actor
-            ),
+            ApplicationReturned(stage="verification", reason=reason, actor=actor),
         )
         returned = {
             "stage": "verification",
-            "reason": request.reason,
-            "actor": request.actor,
+            "reason": reason,
+            "actor": actor,
             "at": datetime.now(UTC).isoformat(),
         }
         changes = {
             "status": CaseStatus.AWAITING_DRAFT.value,
             "returns": [*current["returns"], returned],
+            "assignee": None,
         }
         return await self._apply(current, changes, event)
 
@@ -204,9 +210,68 @@ class VerificationService:
         changes = {
             "status": CaseStatus.AWAITING_DRAFT.value,
             "returns": [*case["returns"], entry],
+            "assignee": None,
         }
         await self._apply(case, changes, None)
         log.info("case.returned_from_signing", actor=returned.actor)
+
+    async def assign(self, application_id: str, staff: Principal) -> Document:
+        """Mark the case as worked on by `staff`; a repeat by the same staff is a no-op.
+
+        Only a holder of the role of the case's current stage may take it, and
+        the operator who drafted a case may not take it for verification.
+        """
+        current = await self.get(application_id)
+        role = STAGE_ROLES.get(current["status"])
+        if role is None:
+            raise ConflictError(
+                f"application {application_id} is {current['status']}, so nobody "
+                "works on it in verification any more",
+                status=current["status"],
+            )
+        if role not in staff.roles:
+            raise ForbiddenError(
+                f"application {application_id} is {current['status']}, which is "
+                f"work for the role {role}; your account does not hold it",
+                needed=[role.value],
+            )
+        if role is Role.VERIFIER and same_staff(staff.subject, current["drafted_by"]):
+            raise ForbiddenError(
+                f"{staff.subject} drafted application {application_id}, so another "
+                "verifier must check it (four-eyes rule)"
+            )
+        holder = current.get("assignee")
+        if holder is not None:
+            if same_staff(holder["username"], staff.subject):
+                return current
+            raise ConflictError(
+                f"application {application_id} is assigned to {holder['name']} "
+                f"({holder['username']}); ask them to release it first",
+                assignee=holder["username"],
+            )
+        now = datetime.now(UTC)
+        # BSON dates keep milliseconds; trimming here makes the returned case
+        # equal to the stored one.
+        at = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        assignee = {"username": staff.subject, "name": staff.name, "at": at}
+        assigned = await self._apply(current, {"assignee": assignee}, None)
+        log.info("case.assigned", application_id=application_id, actor=staff.subject)
+        return assigned
+
+    async def release(self, application_id: str, actor: str) -> Document:
+        """Clear the assignee; only the assignee may release an assigned case."""
+        current = await self.get(application_id)
+        holder = current.get("assignee")
+        if holder is None:
+            return current
+        if not same_staff(holder["username"], actor):
+            raise ForbiddenError(
+                f"application {application_id} is assigned to {holder['name']} "
+                f"({holder['username']}), so only they can release it"
+            )
+        released = await self._apply(current, {"assignee": None}, None)
+        log.info("case.released", application_id=application_id, actor=actor)
+        return released
 
     async def get(self, application_id: str) -> Document:
         case = await self._repository.get(application_id)
@@ -218,10 +283,47 @@ class VerificationService:
         return case
 
     async def queue(
-        self, status: CaseStatus, division: str | None, limit: int = 200
+        self,
+        status: CaseStatus,
+        division: str | None,
+        *,
+        service_code: str | None = None,
+        assignee: str | None = None,
+        limit: int = 200,
     ) -> list[CaseView]:
-        cases = await self._repository.queue(status.value, division, limit)
+        """List cases in `status`, oldest first, filtered by the given values."""
+        cases = await self._repository.queue(
+            status.value,
+            division,
+            service_code=service_code,
+            assignee=assignee,
+            limit=limit,
+        )
         return [to_view(case) for case in cases]
+
+    async def queue_size(
+        self,
+        status: CaseStatus,
+        division: str | None,
+        *,
+        service_code: str | None = None,
+        assignee: str | None = None,
+    ) -> int:
+        """Count the cases that `queue` lists with the same filters, without a limit."""
+        return await self._repository.count(
+            status.value, division, service_code=service_code, assignee=assignee
+        )
+
+    def service_standard_days(self, service_code: str) -> int | None:
+        """Return the service standard in days, or None for a withdrawn service."""
+        try:
+            return self._catalogue.service(service_code).standard_days
+        except UnknownServiceError:
+            return None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._catalogue
 
     def _template(self, case: Document) -> str:
         try:
@@ -283,5 +385,6 @@ def to_view(case: Document) -> CaseView:
         draft=case["draft"],
         drafted_by=case["drafted_by"],
         returns=case["returns"],
+        assignee=case.get("assignee"),
         received_at=case["received_at"],
     )

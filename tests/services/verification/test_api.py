@@ -5,145 +5,71 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from fastapi import FastAPI
 from kafka import KafkaConsumer
 
-from services.verification.main import create_app
 from services.verification.service import VerificationService
-from services.verification.settings import VerificationSettings
+from shared.auth import IdentityStore, Role
 from shared.broker import EventPublisher
 from shared.consumer import PermanentError
 from shared.devstack import Endpoints
+from shared.errors import ForbiddenError
 from shared.events import (
-    Applicant,
-    ApplicationAccepted,
     ApplicationReturned,
     Envelope,
     EventType,
     Topic,
     new_event,
 )
-from tests.conftest import settings_values
-from tests.support import eventually, running_app, wait_until_consumed
-from tools.samples import VILLAGE_CODE, application_form, birth_deed_application
+from tests.services.verification.cases import (
+    CIVIL_REGISTRY,
+    POPULATION_REGISTRATION,
+    Staff,
+    accepted_event,
+    drafted,
+    opened,
+    staff_member,
+    valid_draft,
+)
+from tests.support import eventually, wait_until_consumed
+from tools.samples import application_form, birth_deed_application
 
 pytestmark = pytest.mark.integration
 
-CIVIL_REGISTRY = "pencatatan_sipil"
-POPULATION_REGISTRATION = "pendaftaran_penduduk"
-OPERATOR = "operator.uji"
-VERIFIER = "verifikator.uji"
 HEAD = "kepala.uji"
 
 
-@pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
-    settings = VerificationSettings(
-        **settings_values(endpoints, state_dir),  # type: ignore[arg-type]
-    )
-    application = create_app(settings)
-    async with running_app(application) as client:
-        application.state.client = client
-        yield application
-
-
-@pytest.fixture
-def client(app: FastAPI) -> httpx.AsyncClient:
-    http: httpx.AsyncClient = app.state.client
-    return http
-
-
-@pytest.fixture
-def service(app: FastAPI) -> VerificationService:
-    verification: VerificationService = app.state.service
-    return verification
-
-
-def accepted_event(
-    application_id: str,
-    *,
-    form: dict[str, Any] | None = None,
-    service_code: str = "birth_deed",
-) -> Envelope:
-    form = form if form is not None else birth_deed_application(7)
-    applicant = form["applicant"]
-    return new_event(
-        source="/test",
-        event_type=EventType.APPLICATION_ACCEPTED,
-        application_id=application_id,
-        payload=ApplicationAccepted(
-            service_code=service_code,
-            tracking_code=f"UJIV-{application_id[:4].upper()}-0000",
-            applicant=Applicant(
-                nik=applicant["nik"], name=applicant["name"], email=applicant["email"]
-            ),
-            village_code=form.get("village_code", VILLAGE_CODE),
-            form=form,
-            files=[],
-            actor="loket.uji",
-        ),
-    )
-
-
-async def opened(service: VerificationService, **options: Any) -> str:
-    """Open a case the way the accepted event does and return its application id."""
-    application_id = str(uuid.uuid4())
-    await service.open_case(accepted_event(application_id, **options))
-    return application_id
-
-
-def valid_draft(**changes: Any) -> dict[str, Any]:
-    draft: dict[str, Any] = {
-        "child_name": "Yohana Br. Sinaga",
-        "child_sex": "P",
-        "birth_date": (date.today() - timedelta(days=10)).isoformat(),
-        "birth_place": "Pangururan",
-        "birth_order": 2,
-        "father_name": "Tumpal Sinaga",
-        "mother_name": "Rosmaida Situmorang",
-    }
-    draft.update(changes)
-    return draft
-
-
 async def post_draft(
-    client: httpx.AsyncClient,
-    application_id: str,
-    draft: dict[str, Any] | None = None,
-    actor: str = OPERATOR,
+    operator: Staff, application_id: str, draft: dict[str, Any] | None = None
 ) -> httpx.Response:
-    return await client.post(
+    return await operator.client.post(
         f"/cases/{application_id}/draft",
-        json={"actor": actor, "draft": draft if draft is not None else valid_draft()},
+        json={"draft": draft if draft is not None else valid_draft()},
     )
 
 
-async def post_verify(
-    client: httpx.AsyncClient, application_id: str, actor: str = VERIFIER
+async def post_verify(verifier: Staff, application_id: str) -> httpx.Response:
+    return await verifier.client.post(f"/cases/{application_id}/verify")
+
+
+async def post_return(
+    verifier: Staff, application_id: str, reason: str
 ) -> httpx.Response:
-    return await client.post(f"/cases/{application_id}/verify", json={"actor": actor})
+    return await verifier.client.post(
+        f"/cases/{application_id}/return", json={"reason": reason}
+    )
 
 
-async def drafted(
-    service: VerificationService, client: httpx.AsyncClient, **options: Any
+async def verified(
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> str:
-    application_id = await opened(service, **options)
-    response = await post_draft(client, application_id)
-    assert response.status_code == 200, response.text
-    return application_id
-
-
-async def verified(service: VerificationService, client: httpx.AsyncClient) -> str:
-    application_id = await drafted(service, client)
-    response = await post_verify(client, application_id)
+    application_id = await drafted(service, operator)
+    response = await post_verify(verifier, application_id)
     assert response.status_code == 200, response.text
     return application_id
 
@@ -190,24 +116,26 @@ def published_events(bootstrap: str, application_id: str) -> list[dict[str, Any]
         consumer.close()
 
 
-async def queue_ids(
-    client: httpx.AsyncClient, queue: str, division: str | None = None
-) -> list[str]:
-    params = {"division": division} if division is not None else {}
-    response = await client.get(f"/queues/{queue}", params=params)
+async def queue_ids(staff: Staff, queue: str, division: str | None = None) -> list[str]:
+    # The queue returns its oldest cases first, and the whole test session
+    # shares one database, so a case opened now needs a limit above the default.
+    params: dict[str, str | int] = {"limit": 1000}
+    if division is not None:
+        params["division"] = division
+    response = await staff.client.get(f"/queues/{queue}", params=params)
     assert response.status_code == 200, response.text
     return [case["application_id"] for case in response.json()]
 
 
 async def test_accepted_event_opens_civil_registry_case(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = await opened(service)
 
-    case = await client.get(f"/cases/{application_id}")
-    civil = await queue_ids(client, "operator", CIVIL_REGISTRY)
-    population = await queue_ids(client, "operator", POPULATION_REGISTRATION)
-    verifier = await queue_ids(client, "verifier")
+    case = await operator.client.get(f"/cases/{application_id}")
+    civil = await queue_ids(operator, "operator", CIVIL_REGISTRY)
+    population = await queue_ids(operator, "operator", POPULATION_REGISTRATION)
+    checking = await queue_ids(verifier, "verifier")
 
     assert case.status_code == 200
     assert case.json()["status"] == "awaiting_draft"
@@ -215,11 +143,11 @@ async def test_accepted_event_opens_civil_registry_case(
     assert case.json()["applicant_name"] == "Rosmaida Situmorang"
     assert civil.count(application_id) == 1
     assert application_id not in population
-    assert application_id not in verifier
+    assert application_id not in checking
 
 
 async def test_redelivered_accepted_event_changes_nothing(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = str(uuid.uuid4())
     event = accepted_event(application_id)
@@ -234,27 +162,27 @@ async def test_redelivered_accepted_event_changes_nothing(
     )
     assert second == first
     assert stored == 1
-    assert (await queue_ids(client, "operator")).count(application_id) == 1
+    assert (await queue_ids(operator, "operator")).count(application_id) == 1
 
 
 async def test_redelivery_after_draft_keeps_draft(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = str(uuid.uuid4())
     event = accepted_event(application_id)
     await service.open_case(event)
-    await post_draft(client, application_id)
+    await post_draft(operator, application_id)
 
     await service.open_case(event)
 
-    case = (await client.get(f"/cases/{application_id}")).json()
+    case = (await operator.client.get(f"/cases/{application_id}")).json()
     assert case["status"] == "awaiting_verification"
-    assert case["drafted_by"] == OPERATOR
+    assert case["drafted_by"] == operator.username
     assert case["draft"] is not None
 
 
 async def test_unknown_service_code_is_permanent_error(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = str(uuid.uuid4())
     event = accepted_event(application_id, service_code="passport")
@@ -262,17 +190,17 @@ async def test_unknown_service_code_is_permanent_error(
     with pytest.raises(PermanentError, match="'passport'"):
         await service.open_case(event)
 
-    missing = await client.get(f"/cases/{application_id}")
+    missing = await operator.client.get(f"/cases/{application_id}")
     assert missing.status_code == 404
 
 
 async def test_draft_template_prefilled_from_form(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     form = birth_deed_application(21)
     application_id = await opened(service, form=form)
 
-    response = await client.get(f"/cases/{application_id}/draft-template")
+    response = await operator.client.get(f"/cases/{application_id}/draft-template")
 
     template = response.json()
     assert response.status_code == 200
@@ -286,68 +214,68 @@ async def test_draft_template_prefilled_from_form(
 
 
 async def test_draft_template_without_father(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     form = {**birth_deed_application(22), "father": None}
     application_id = await opened(service, form=form)
 
-    response = await client.get(f"/cases/{application_id}/draft-template")
+    response = await operator.client.get(f"/cases/{application_id}/draft-template")
 
     assert response.status_code == 200
     assert response.json()["father_name"] is None
 
 
 async def test_draft_moves_case_to_verifier_queue(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = await opened(service)
     draft = valid_draft(child_name="  Yohana   Br.  Sinaga ")
 
-    response = await post_draft(client, application_id, draft)
+    response = await post_draft(operator, application_id, draft)
 
     case = response.json()
     assert response.status_code == 200
     assert case["status"] == "awaiting_verification"
-    assert case["drafted_by"] == OPERATOR
+    assert case["drafted_by"] == operator.username
     assert case["draft"]["child_name"] == "Yohana Br. Sinaga"
-    assert application_id in await queue_ids(client, "verifier", CIVIL_REGISTRY)
-    assert application_id not in await queue_ids(client, "operator")
+    assert application_id in await queue_ids(verifier, "verifier", CIVIL_REGISTRY)
+    assert application_id not in await queue_ids(operator, "operator")
 
 
 async def test_verify_by_drafting_operator_forbidden(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator_verifier: Staff
 ) -> None:
-    application_id = await drafted(service, client)
+    application_id = await drafted(service, operator_verifier)
 
-    response = await post_verify(client, application_id, actor=OPERATOR)
+    response = await post_verify(operator_verifier, application_id)
 
     message = response.json()["message"]
     assert response.status_code == 403
-    assert OPERATOR in message
+    assert operator_verifier.username in message
     assert "four-eyes" in message
     assert (await service.get(application_id))["status"] == "awaiting_verification"
 
 
 async def test_verify_by_another_verifies(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await drafted(service, client)
+    application_id = await drafted(service, operator)
 
-    response = await post_verify(client, application_id)
+    response = await post_verify(verifier, application_id)
 
     stored = await service.get(application_id)
     assert response.status_code == 200
     assert response.json()["status"] == "verified"
-    assert stored["verified_by"] == VERIFIER
-    assert application_id not in await queue_ids(client, "verifier")
+    assert stored["verified_by"] == verifier.username
+    assert application_id not in await queue_ids(verifier, "verifier")
 
 
 async def test_verify_publishes_verified_event(
-    service: VerificationService, client: httpx.AsyncClient, endpoints: Endpoints
+    service: VerificationService, operator: Staff, verifier: Staff, endpoints: Endpoints
 ) -> None:
-    application_id = await drafted(service, client)
+    application_id = await drafted(service, operator)
 
-    await post_verify(client, application_id)
+    await post_verify(verifier, application_id)
 
     async def verified_published() -> dict[str, Any] | None:
         events = await asyncio.to_thread(
@@ -357,17 +285,17 @@ async def test_verify_publishes_verified_event(
 
     event = await eventually(verified_published, what="the verified event")
     assert event["correlationid"] == application_id
-    assert event["data"]["actor"] == VERIFIER
+    assert event["data"]["actor"] == verifier.username
     assert event["data"]["draft"] == valid_draft()
     assert event["data"]["division"] == CIVIL_REGISTRY
 
 
 async def test_verify_before_draft_conflict(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = await opened(service)
 
-    response = await post_verify(client, application_id)
+    response = await post_verify(verifier, application_id)
 
     body = response.json()
     assert response.status_code == 409
@@ -377,49 +305,43 @@ async def test_verify_before_draft_conflict(
 
 
 async def test_draft_twice_conflict(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, operator_verifier: Staff
 ) -> None:
-    application_id = await drafted(service, client)
+    application_id = await drafted(service, operator)
 
-    response = await post_draft(client, application_id, actor="operator.lain")
+    response = await post_draft(operator_verifier, application_id)
 
     assert response.status_code == 409
     assert "awaiting_verification" in response.json()["message"]
-    assert (await service.get(application_id))["drafted_by"] == OPERATOR
+    assert (await service.get(application_id))["drafted_by"] == operator.username
 
 
 async def test_return_records_reason_and_reopens(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await drafted(service, client)
+    application_id = await drafted(service, operator)
     reason = "Tempat lahir di draf tidak sesuai surat keterangan lahir"
 
-    response = await client.post(
-        f"/cases/{application_id}/return",
-        json={"actor": VERIFIER, "reason": reason},
-    )
+    response = await post_return(verifier, application_id, reason)
 
     case = response.json()
     assert response.status_code == 200
     assert case["status"] == "awaiting_draft"
     assert len(case["returns"]) == 1
     assert case["returns"][0]["reason"] == reason
-    assert case["returns"][0]["actor"] == VERIFIER
-    assert application_id in await queue_ids(client, "operator", CIVIL_REGISTRY)
-    assert application_id not in await queue_ids(client, "verifier")
+    assert case["returns"][0]["actor"] == verifier.username
+    assert application_id in await queue_ids(operator, "operator", CIVIL_REGISTRY)
+    assert application_id not in await queue_ids(verifier, "verifier")
 
 
 async def test_returned_case_redrafted_then_verified(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await drafted(service, client)
-    await client.post(
-        f"/cases/{application_id}/return",
-        json={"actor": VERIFIER, "reason": "Urutan kelahiran salah"},
-    )
+    application_id = await drafted(service, operator)
+    await post_return(verifier, application_id, "Urutan kelahiran salah")
 
-    redraft = await post_draft(client, application_id, valid_draft(birth_order=3))
-    verified = await post_verify(client, application_id)
+    redraft = await post_draft(operator, application_id, valid_draft(birth_order=3))
+    verified = await post_verify(verifier, application_id)
 
     assert redraft.status_code == 200
     assert redraft.json()["draft"]["birth_order"] == 3
@@ -429,27 +351,22 @@ async def test_returned_case_redrafted_then_verified(
 
 
 async def test_return_before_draft_conflict(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = await opened(service)
 
-    response = await client.post(
-        f"/cases/{application_id}/return",
-        json={"actor": VERIFIER, "reason": "Belum ada draf"},
-    )
+    response = await post_return(verifier, application_id, "Belum ada draf")
 
     assert response.status_code == 409
     assert "awaiting_draft" in response.json()["message"]
 
 
 async def test_return_without_reason_invalid(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await drafted(service, client)
+    application_id = await drafted(service, operator)
 
-    response = await client.post(
-        f"/cases/{application_id}/return", json={"actor": VERIFIER, "reason": ""}
-    )
+    response = await post_return(verifier, application_id, "")
 
     assert response.status_code == 422
     assert "reason" in response.json()["message"]
@@ -472,13 +389,14 @@ async def test_return_without_reason_invalid(
 )
 async def test_invalid_draft_names_field(
     service: VerificationService,
-    client: httpx.AsyncClient,
+    operator: Staff,
+    verifier: Staff,
     changes: dict[str, Any],
     field: str,
 ) -> None:
     application_id = await opened(service)
 
-    response = await post_draft(client, application_id, valid_draft(**changes))
+    response = await post_draft(operator, application_id, valid_draft(**changes))
 
     body = response.json()
     fields = [problem["field"] for problem in body["detail"]["problems"]]
@@ -489,13 +407,13 @@ async def test_invalid_draft_names_field(
 
 
 async def test_future_birth_date_message_shows_date(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     application_id = await opened(service)
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
 
     response = await post_draft(
-        client, application_id, valid_draft(birth_date=tomorrow)
+        operator, application_id, valid_draft(birth_date=tomorrow)
     )
 
     assert response.status_code == 422
@@ -503,54 +421,63 @@ async def test_future_birth_date_message_shows_date(
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "body"),
+    ("role", "method", "path", "body"),
     [
-        ("GET", "", None),
-        ("GET", "/draft-template", None),
-        ("POST", "/draft", {"actor": OPERATOR, "draft": valid_draft()}),
-        ("POST", "/verify", {"actor": VERIFIER}),
-        ("POST", "/return", {"actor": VERIFIER, "reason": "Data tidak cocok"}),
+        ("operator", "GET", "", None),
+        ("operator", "GET", "/draft-template", None),
+        ("operator", "POST", "/draft", {"draft": valid_draft()}),
+        ("verifier", "POST", "/verify", None),
+        ("verifier", "POST", "/return", {"reason": "Data tidak cocok"}),
+        ("operator", "POST", "/assign", None),
+        ("verifier", "POST", "/release", None),
     ],
-    ids=["case", "draft_template", "draft", "verify", "return"],
+    ids=["case", "draft_template", "draft", "verify", "return", "assign", "release"],
 )
 async def test_unknown_application_not_found(
-    client: httpx.AsyncClient, method: str, path: str, body: dict[str, Any] | None
+    operator: Staff,
+    verifier: Staff,
+    role: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
 ) -> None:
     unknown = str(uuid.uuid4())
+    staff = operator if role == "operator" else verifier
 
-    response = await client.request(method, f"/cases/{unknown}{path}", json=body)
+    response = await staff.client.request(method, f"/cases/{unknown}{path}", json=body)
 
     assert response.status_code == 404
     assert unknown in response.json()["message"]
 
 
 async def test_concurrent_verifies_one_succeeds(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, app: FastAPI, identity: IdentityStore
 ) -> None:
-    application_id = await drafted(service, client)
-    verifiers = [f"verifikator.{n}" for n in range(4)]
+    application_id = await drafted(service, operator)
+    verifiers = [await staff_member(app, identity, Role.VERIFIER) for _ in range(4)]
 
     responses = await asyncio.gather(
-        *[post_verify(client, application_id, actor) for actor in verifiers]
+        *[post_verify(verifier, application_id) for verifier in verifiers]
     )
 
     codes = sorted(response.status_code for response in responses)
     stored = await service.get(application_id)
     assert codes == [200, 409, 409, 409]
     assert stored["status"] == "verified"
-    assert stored["verified_by"] in verifiers
+    assert stored["verified_by"] in [verifier.username for verifier in verifiers]
 
 
-@pytest.mark.parametrize("actor", ["OPERATOR.UJI", "  Operator.Uji  "])
+@pytest.mark.parametrize("spelling", ["upper", "padded"])
 async def test_verify_drafter_differently_cased_forbidden(
-    service: VerificationService, client: httpx.AsyncClient, actor: str
+    service: VerificationService, operator: Staff, spelling: str
 ) -> None:
-    application_id = await drafted(service, client)
+    application_id = await drafted(service, operator)
+    name = operator.username
+    actor = name.upper() if spelling == "upper" else f"  {name.title()}  "
 
-    response = await post_verify(client, application_id, actor=actor)
+    with pytest.raises(ForbiddenError, match="four-eyes"):
+        await service.verify(application_id, actor)
 
-    assert response.status_code == 403
-    assert "four-eyes" in response.json()["message"]
     assert (await service.get(application_id))["status"] == "awaiting_verification"
 
 
@@ -570,18 +497,21 @@ async def test_verify_drafter_differently_cased_forbidden(
 )
 async def test_service_template_drafted_and_verified(
     service: VerificationService,
-    client: httpx.AsyncClient,
+    operator: Staff,
+    verifier: Staff,
     endpoints: Endpoints,
     service_code: str,
     division: str,
 ) -> None:
     form = application_form(service_code, seed=11)
     application_id = await opened(service, form=form, service_code=service_code)
-    template = (await client.get(f"/cases/{application_id}/draft-template")).json()
+    template = (
+        await operator.client.get(f"/cases/{application_id}/draft-template")
+    ).json()
 
-    drafted_response = await post_draft(client, application_id, template)
-    in_verifier_queue = await queue_ids(client, "verifier", division)
-    verified_response = await post_verify(client, application_id)
+    drafted_response = await post_draft(operator, application_id, template)
+    in_verifier_queue = await queue_ids(verifier, "verifier", division)
+    verified_response = await post_verify(verifier, application_id)
 
     assert drafted_response.status_code == 200, drafted_response.text
     assert drafted_response.json()["draft"] == template
@@ -602,12 +532,12 @@ async def test_service_template_drafted_and_verified(
 
 
 async def test_draft_template_moving_letter_regions(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     form = application_form("moving_letter", seed=12)
     application_id = await opened(service, form=form, service_code="moving_letter")
 
-    response = await client.get(f"/cases/{application_id}/draft-template")
+    response = await operator.client.get(f"/cases/{application_id}/draft-template")
 
     origin = response.json()["origin"]
     assert response.status_code == 200
@@ -618,15 +548,17 @@ async def test_draft_template_moving_letter_regions(
 
 
 async def test_draft_with_wrong_keys_names_them(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     form = application_form("death_deed", seed=13)
     application_id = await opened(service, form=form, service_code="death_deed")
-    template = (await client.get(f"/cases/{application_id}/draft-template")).json()
+    template = (
+        await operator.client.get(f"/cases/{application_id}/draft-template")
+    ).json()
     del template["reporter_name"]
     template["child_name"] = "Tiur Sitanggang"
 
-    response = await post_draft(client, application_id, template)
+    response = await post_draft(operator, application_id, template)
 
     body = response.json()
     fields = [problem["field"] for problem in body["detail"]["problems"]]
@@ -638,24 +570,24 @@ async def test_draft_with_wrong_keys_names_them(
 
 
 async def test_empty_draft_invalid(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     form = application_form("kia", seed=14)
     application_id = await opened(service, form=form, service_code="kia")
 
-    response = await post_draft(client, application_id, {})
+    response = await post_draft(operator, application_id, {})
 
     assert response.status_code == 422
     assert "empty" in response.json()["message"]
 
 
 async def test_father_name_without_father_papers_invalid(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     form = {**birth_deed_application(23), "father": None}
     application_id = await opened(service, form=form)
 
-    response = await post_draft(client, application_id, valid_draft())
+    response = await post_draft(operator, application_id, valid_draft())
 
     body = response.json()
     assert response.status_code == 422
@@ -665,26 +597,26 @@ async def test_father_name_without_father_papers_invalid(
 
 
 async def test_draft_without_father_name_accepted(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
     form = {**birth_deed_application(24), "father": None}
     application_id = await opened(service, form=form)
 
-    response = await post_draft(client, application_id, valid_draft(father_name=None))
+    response = await post_draft(operator, application_id, valid_draft(father_name=None))
 
     assert response.status_code == 200, response.text
     assert response.json()["draft"]["father_name"] is None
 
 
 async def test_returned_from_signing_reopens_case(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await verified(service, client)
+    application_id = await verified(service, operator, verifier)
     event = returned_event(application_id, "Tanggal lahir tidak sesuai akta")
 
     await service.return_from_signing(event)
 
-    case = (await client.get(f"/cases/{application_id}")).json()
+    case = (await operator.client.get(f"/cases/{application_id}")).json()
     assert case["status"] == "awaiting_draft"
     assert case["draft"] == valid_draft()
     assert len(case["returns"]) == 1
@@ -692,13 +624,13 @@ async def test_returned_from_signing_reopens_case(
     assert case["returns"][0]["reason"] == "Tanggal lahir tidak sesuai akta"
     assert case["returns"][0]["actor"] == HEAD
     assert case["returns"][0]["event_id"] == event.id
-    assert application_id in await queue_ids(client, "operator", CIVIL_REGISTRY)
+    assert application_id in await queue_ids(operator, "operator", CIVIL_REGISTRY)
 
 
 async def test_returned_from_signing_redelivery_changes_nothing(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await verified(service, client)
+    application_id = await verified(service, operator, verifier)
     event = returned_event(application_id)
     await service.return_from_signing(event)
     first = await service.get(application_id)
@@ -712,13 +644,13 @@ async def test_returned_from_signing_redelivery_changes_nothing(
 
 
 async def test_returned_from_signing_after_redraft_again(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await verified(service, client)
+    application_id = await verified(service, operator, verifier)
     first_return = returned_event(application_id, "Nama anak salah eja")
     await service.return_from_signing(first_return)
-    await post_draft(client, application_id, valid_draft(child_name="Tiur Sinaga"))
-    await post_verify(client, application_id)
+    await post_draft(operator, application_id, valid_draft(child_name="Tiur Sinaga"))
+    await post_verify(verifier, application_id)
 
     await service.return_from_signing(first_return)
     after_redelivery = await service.get(application_id)
@@ -735,12 +667,12 @@ async def test_returned_from_signing_after_redraft_again(
 
 @pytest.mark.parametrize("state", ["awaiting_draft", "awaiting_verification"])
 async def test_returned_from_signing_unverified_ignored(
-    service: VerificationService, client: httpx.AsyncClient, state: str
+    service: VerificationService, operator: Staff, verifier: Staff, state: str
 ) -> None:
     if state == "awaiting_draft":
         application_id = await opened(service)
     else:
-        application_id = await drafted(service, client)
+        application_id = await drafted(service, operator)
     before = await service.get(application_id)
 
     await service.return_from_signing(returned_event(application_id))
@@ -752,9 +684,9 @@ async def test_returned_from_signing_unverified_ignored(
 
 
 async def test_returned_from_other_stage_ignored(
-    service: VerificationService, client: httpx.AsyncClient
+    service: VerificationService, operator: Staff, verifier: Staff
 ) -> None:
-    application_id = await verified(service, client)
+    application_id = await verified(service, operator, verifier)
     event = new_event(
         source="/test",
         event_type=EventType.APPLICATION_RETURNED,
@@ -777,9 +709,9 @@ async def test_returned_from_signing_unknown_case_permanent(
 
 
 async def test_returned_event_on_signing_topic_applied_once(
-    service: VerificationService, client: httpx.AsyncClient, endpoints: Endpoints
+    service: VerificationService, operator: Staff, verifier: Staff, endpoints: Endpoints
 ) -> None:
-    application_id = await verified(service, client)
+    application_id = await verified(service, operator, verifier)
     event = returned_event(application_id, "Tempat lahir salah")
 
     await publish_on_signing_topic(endpoints.kafka_bootstrap, event)
@@ -799,3 +731,165 @@ async def test_returned_event_on_signing_topic_applied_once(
     second = await service.get(application_id)
     assert second["version"] == first["version"]
     assert [entry["event_id"] for entry in second["returns"]] == [event.id]
+
+
+async def test_actor_in_body_rejected(
+    service: VerificationService, operator: Staff
+) -> None:
+    application_id = await opened(service)
+
+    response = await operator.client.post(
+        f"/cases/{application_id}/draft",
+        json={"actor": "orang.lain", "draft": valid_draft()},
+    )
+
+    assert response.status_code == 422
+    assert "actor" in response.json()["message"]
+    assert (await service.get(application_id))["status"] == "awaiting_draft"
+
+
+async def test_assign_shows_assignee_in_queue(
+    service: VerificationService, operator: Staff
+) -> None:
+    application_id = await opened(service)
+
+    response = await operator.client.post(f"/cases/{application_id}/assign")
+
+    assignee = response.json()["assignee"]
+    queue = await operator.client.get(
+        "/queues/operator", params={"assignee": operator.username, "limit": 1000}
+    )
+    assert response.status_code == 200, response.text
+    assert assignee["username"] == operator.username
+    assert assignee["name"].startswith("Petugas ")
+    assert application_id in [case["application_id"] for case in queue.json()]
+
+
+async def test_assign_twice_by_same_staff_unchanged(
+    service: VerificationService, operator: Staff
+) -> None:
+    application_id = await opened(service)
+    first = await operator.client.post(f"/cases/{application_id}/assign")
+
+    second = await operator.client.post(f"/cases/{application_id}/assign")
+
+    assert second.status_code == 200
+    assert second.json()["assignee"] == first.json()["assignee"]
+
+
+async def test_assign_taken_case_conflict(
+    service: VerificationService, operator: Staff, operator_verifier: Staff
+) -> None:
+    application_id = await opened(service)
+    await operator.client.post(f"/cases/{application_id}/assign")
+
+    response = await operator_verifier.client.post(f"/cases/{application_id}/assign")
+
+    assert response.status_code == 409
+    assert operator.username in response.json()["message"]
+    stored = await service.get(application_id)
+    assert stored["assignee"]["username"] == operator.username
+
+
+async def test_release_by_other_staff_forbidden(
+    service: VerificationService, operator: Staff, operator_verifier: Staff
+) -> None:
+    application_id = await opened(service)
+    await operator.client.post(f"/cases/{application_id}/assign")
+
+    response = await operator_verifier.client.post(f"/cases/{application_id}/release")
+
+    assert response.status_code == 403
+    stored = await service.get(application_id)
+    assert stored["assignee"]["username"] == operator.username
+
+
+async def test_release_clears_assignee(
+    service: VerificationService, operator: Staff
+) -> None:
+    application_id = await opened(service)
+    await operator.client.post(f"/cases/{application_id}/assign")
+
+    response = await operator.client.post(f"/cases/{application_id}/release")
+
+    assert response.status_code == 200
+    assert response.json()["assignee"] is None
+    assert (await service.get(application_id))["assignee"] is None
+
+
+async def test_assign_needs_role_of_stage(
+    service: VerificationService, verifier: Staff
+) -> None:
+    application_id = await opened(service)
+
+    response = await verifier.client.post(f"/cases/{application_id}/assign")
+
+    assert response.status_code == 403
+    assert "operator" in response.json()["message"]
+    assert (await service.get(application_id))["assignee"] is None
+
+
+async def test_assign_drafter_to_verify_forbidden(
+    service: VerificationService, operator_verifier: Staff
+) -> None:
+    application_id = await drafted(service, operator_verifier)
+
+    response = await operator_verifier.client.post(f"/cases/{application_id}/assign")
+
+    assert response.status_code == 403
+    assert "four-eyes" in response.json()["message"]
+
+
+async def test_draft_clears_assignee(
+    service: VerificationService, operator: Staff, verifier: Staff
+) -> None:
+    application_id = await opened(service)
+    await operator.client.post(f"/cases/{application_id}/assign")
+
+    await post_draft(operator, application_id)
+    assigned = await verifier.client.post(f"/cases/{application_id}/assign")
+
+    assert assigned.status_code == 200, assigned.text
+    assert assigned.json()["assignee"]["username"] == verifier.username
+
+
+async def test_assign_verified_case_conflict(
+    service: VerificationService, operator: Staff, verifier: Staff
+) -> None:
+    application_id = await verified(service, operator, verifier)
+
+    response = await verifier.client.post(f"/cases/{application_id}/assign")
+
+    assert response.status_code == 409
+    assert "verified" in response.json()["message"]
+
+
+async def test_concurrent_assigns_one_wins(
+    service: VerificationService, app: FastAPI, identity: IdentityStore
+) -> None:
+    application_id = await opened(service)
+    operators = [await staff_member(app, identity, Role.OPERATOR) for _ in range(3)]
+
+    responses = await asyncio.gather(
+        *[o.client.post(f"/cases/{application_id}/assign") for o in operators]
+    )
+
+    codes = sorted(response.status_code for response in responses)
+    stored = await service.get(application_id)
+    assert codes == [200, 409, 409]
+    assert stored["assignee"]["username"] in [o.username for o in operators]
+
+
+async def test_queue_filtered_by_service(
+    service: VerificationService, operator: Staff
+) -> None:
+    kia = await opened(service, form=application_form("kia", 15), service_code="kia")
+    birth = await opened(service)
+
+    response = await operator.client.get(
+        "/queues/operator", params={"service_code": "kia", "limit": 1000}
+    )
+
+    ids = [case["application_id"] for case in response.json()]
+    assert kia in ids
+    assert birth not in ids

@@ -108,7 +108,7 @@ def test_birth_deed_draft_unknown_field_rejected() -> None:
 def test_draft_request_keeps_draft_object() -> None:
     draft = {"members": [], "kk_number": ""}
 
-    request = DraftRequest.model_validate({"actor": "operator.capil", "draft": draft})
+    request = DraftRequest.model_validate({"draft": draft})
 
     assert request.draft == draft
 
@@ -116,7 +116,7 @@ def test_draft_request_keeps_draft_object() -> None:
 @pytest.mark.parametrize("draft", [[1, 2], "draf", None], ids=["list", "text", "null"])
 def test_draft_request_non_object_rejected(draft: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        DraftRequest.model_validate({"actor": "operator.capil", "draft": draft})
+        DraftRequest.model_validate({"draft": draft})
 
     assert caught.value.errors()[0]["loc"] == ("draft",)
 
