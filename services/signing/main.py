@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.signing import agents, api
+from services.signing import agents, api, pages
 from services.signing.pki import (
     CA_CERTIFICATE_FILE,
     HEAD_CERTIFICATE_FILE,
@@ -29,6 +29,7 @@ from shared.web import create_api, serve
 
 NAME = "signing"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def local_pki(settings: SigningSettings) -> PkiPaths:
@@ -98,7 +99,8 @@ def create_app(settings: SigningSettings | None = None) -> FastAPI:
     )
     app.include_router(api.router)
     app.state.settings = settings
-    install_pages(app, Pages(NAME, TEMPLATES, settings))
+    app.include_router(pages.router)
+    install_pages(app, Pages(NAME, TEMPLATES, settings), STATIC)
     return app
 
 

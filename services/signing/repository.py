@@ -39,9 +39,15 @@ class ApprovalRepository:
     async def by_sha256(self, sha256: str) -> Document | None:
         return await self.approvals.collection.find_one({"sha256": sha256})
 
-    async def queue(self, status: str, limit: int) -> list[Document]:
+    async def queue(
+        self, status: str, limit: int, *, service_codes: list[str] | None = None
+    ) -> list[Document]:
+        """Return approvals in `status`, oldest first, of `service_codes` if given."""
+        query: Document = {"status": status}
+        if service_codes is not None:
+            query["service_code"] = {"$in": service_codes}
         cursor = (
-            self.approvals.collection.find({"status": status})
+            self.approvals.collection.find(query)
             .sort("received_at", ASCENDING)
             .limit(limit)
         )

@@ -16,21 +16,31 @@ class ApprovalStatus(StrEnum):
     RETURNED = "returned"
 
 
-class StaffAction(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+MAX_BATCH = 50
 
-    actor: str = Field(min_length=2, max_length=60, description="Staff username")
+
+class StaffAction(BaseModel):
+    """Body of a staff action; the acting staff member comes from the session."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class ApproveRequest(BaseModel):
     # No whitespace stripping: a passphrase is used exactly as typed.
     model_config = ConfigDict(extra="forbid")
 
-    actor: str = Field(min_length=2, max_length=60, description="Staff username")
     passphrase: SecretStr = Field(
         min_length=1,
         max_length=200,
         description="The head's signing passphrase; used for this call only.",
+    )
+
+
+class BatchApproveRequest(ApproveRequest):
+    application_ids: list[str] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="Applications to approve and sign with one passphrase entry.",
     )
 
 
@@ -40,6 +50,14 @@ class RejectRequest(StaffAction):
 
 class ReturnRequest(StaffAction):
     reason: str = Field(min_length=3, max_length=500)
+
+
+class Assignee(BaseModel):
+    """The staff member working on an approval (assign-to-self)."""
+
+    username: str
+    name: str
+    at: datetime
 
 
 class ApprovalView(BaseModel):
@@ -53,6 +71,25 @@ class ApprovalView(BaseModel):
     register_number: str | None
     signed_at: datetime | None
     received_at: datetime
+    division: str
+    standard_days: int
+    assignee: Assignee | None
+
+
+class BatchItemResult(BaseModel):
+    """What batch signing did with one application."""
+
+    application_id: str
+    tracking_code: str | None
+    signed: bool
+    register_number: str | None
+    error: str | None
+
+
+class BatchApproveResult(BaseModel):
+    signed: int
+    failed: int
+    items: list[BatchItemResult]
 
 
 class PublicVerification(BaseModel):

@@ -9,10 +9,14 @@ import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
+from io import BytesIO
 from typing import Any
 
 import structlog
 from pydantic import SecretStr, ValidationError
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.stamp import TextStamp, TextStampStyle
 
 from services.signing.documents import TEMPLATES, get_template, render_document
 from services.signing.documents.common import DocumentContent
@@ -20,10 +24,11 @@ from services.signing.repository import ApprovalRepository
 from services.signing.schemas import (
     ApprovalStatus,
     ApprovalView,
+    Assignee,
+    BatchApproveResult,
+    BatchItemResult,
     PdfCheck,
     PublicVerification,
-    RejectRequest,
-    ReturnRequest,
 )
 from services.signing.settings import SigningSettings
 from services.signing.signer import (
@@ -42,6 +47,7 @@ from shared.database import Document
 from shared.errors import (
     ConflictError,
     NotFoundError,
+    ServiceError,
     TooManyRequestsError,
     ValidationFailedError,
 )
@@ -99,6 +105,13 @@ def subject_nik(content: Mapping[str, Any]) -> str | None:
 
 class DraftNotPrintableError(ValidationFailedError):
     """The verified draft does not fit the document template."""
+
+
+class NotPrintableAtHomeError(ServiceError):
+    """The document is a card print job, collected at the office, not a file."""
+
+    status_code = 409
+    code = "not_printable_at_home"
 
 
 class FailedPassphrases:
@@ -286,8 +299,70 @@ class SigningService:
         an attempt that failed later belongs to the application and is reused.
         """
         current = await self._awaiting(application_id, "approved")
-        entry = self._entry(current["service_code"])
         await self._check_passphrase(actor, passphrase)
+        return await self._sign(current, actor, passphrase)
+
+    async def approve_batch(
+        self, application_ids: list[str], actor: str, passphrase: SecretStr
+    ) -> BatchApproveResult:
+        """Approve and sign several applications with one passphrase entry.
+
+        A wrong passphrase signs nothing. Otherwise every application is
+        tried in turn, and a failing one is reported without stopping the rest.
+        """
+        await self._check_passphrase(actor, passphrase)
+        items: list[BatchItemResult] = []
+        for application_id in dict.fromkeys(application_ids):
+            items.append(await self._sign_one(application_id, actor, passphrase))
+        signed = sum(1 for item in items if item.signed)
+        log.info("approval.batch_signed", signed=signed, failed=len(items) - signed)
+        return BatchApproveResult(
+            signed=signed, failed=len(items) - signed, items=items
+        )
+
+    async def _sign_one(
+        self, application_id: str, actor: str, passphrase: SecretStr
+    ) -> BatchItemResult:
+        tracking_code: str | None = None
+        try:
+            current = await self._awaiting(application_id, "approved")
+            tracking_code = current["tracking_code"]
+            signed = await self._sign(current, actor, passphrase)
+        except ServiceError as error:
+            log.warning(
+                "approval.batch_item_failed",
+                application_id=application_id,
+                code=error.code,
+            )
+            return _batch_failure(application_id, tracking_code, error.message)
+        except Exception as error:
+            # Any failure of one item is reported, and the batch goes on.
+            log.error(
+                "approval.batch_item_failed",
+                application_id=application_id,
+                error=repr(error),
+                exc_info=error,
+            )
+            return _batch_failure(
+                application_id,
+                tracking_code,
+                "signing failed because of a server error, which is logged; "
+                "try this application again on its own",
+            )
+        return BatchItemResult(
+            application_id=application_id,
+            tracking_code=tracking_code,
+            signed=True,
+            register_number=signed["register_number"],
+            error=None,
+        )
+
+    async def _sign(
+        self, current: Document, actor: str, passphrase: SecretStr
+    ) -> Document:
+        """Number, render, sign and store an approval whose passphrase was checked."""
+        application_id = current["_id"]
+        entry = self._entry(current["service_code"])
         problem = self._check_draft(entry, current["draft"])
         if problem is not None:
             raise DraftNotPrintableError(
@@ -401,11 +476,11 @@ class SigningService:
         return reservation["_id"], date.fromisoformat(reservation["reserved_on"])
 
     async def return_to_operator(
-        self, application_id: str, request: ReturnRequest
+        self, application_id: str, reason: str, actor: str
     ) -> Document:
         """Send the draft back to the operator for correction, with the reason."""
         current = await self._awaiting(application_id, "returned")
-        return await self._return(current, request.reason, actor=request.actor)
+        return await self._return(current, reason, actor=actor)
 
     async def _return(self, current: Document, reason: str, *, actor: str) -> Document:
         event = self._event(
@@ -417,19 +492,17 @@ class SigningService:
         log.info("approval.returned", reason=reason)
         return await self._apply(current, changes, event)
 
-    async def reject(self, application_id: str, request: RejectRequest) -> Document:
+    async def reject(self, application_id: str, reason: str, actor: str) -> Document:
         current = await self._awaiting(application_id, "rejected")
         event = self._event(
             current,
             EventType.APPLICATION_REJECTED,
-            ApplicationRejected(
-                stage="signing", reason=request.reason, actor=request.actor
-            ),
+            ApplicationRejected(stage="signing", reason=reason, actor=actor),
         )
         changes = {
             "status": ApprovalStatus.REJECTED.value,
-            "rejected_by": request.actor,
-            "reason": request.reason,
+            "rejected_by": actor,
+            "reason": reason,
         }
         rejected = await self._apply(current, changes, event)
         await self._release_number(application_id)
@@ -453,19 +526,122 @@ class SigningService:
             )
         return approval
 
-    async def queue(self, limit: int = 200) -> list[ApprovalView]:
+    async def queue(
+        self,
+        service_code: str | None = None,
+        division: str | None = None,
+        limit: int = 200,
+    ) -> list[ApprovalView]:
+        """List approvals awaiting the head, oldest first, optionally filtered."""
+        codes = [
+            entry.code
+            for entry in self._catalogue.services
+            if (service_code is None or entry.code == service_code)
+            and (division is None or entry.division.value == division)
+        ]
         approvals = await self._repository.queue(
-            ApprovalStatus.AWAITING_APPROVAL.value, limit
+            ApprovalStatus.AWAITING_APPROVAL.value, limit, service_codes=codes
         )
-        return [to_view(approval) for approval in approvals]
+        return [self.view(approval) for approval in approvals]
 
-    async def document_pdf(self, document_id: str) -> bytes:
+    def view(self, approval: Document) -> ApprovalView:
+        """Build the API view, with the division and standard of its service."""
+        entry = self.service_entry(approval["service_code"])
+        return to_view(
+            approval,
+            division=entry.division.value if entry else "",
+            standard_days=entry.standard_days if entry else 0,
+        )
+
+    def service_entry(self, service_code: str) -> ServiceEntry | None:
+        try:
+            return self._catalogue.service(service_code)
+        except UnknownServiceError:
+            return None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._catalogue
+
+    async def assign(self, application_id: str, username: str, name: str) -> Document:
+        """Mark the approval as being worked on by this staff member."""
+        current = await self._awaiting(application_id, "assigned")
+        holder = current.get("assignee")
+        if holder is not None and holder["username"] == username:
+            return current
+        if holder is not None:
+            raise ConflictError(
+                f"application {application_id} is already taken by "
+                f"{holder['name']}; ask them to release it first",
+                assignee=holder["username"],
+            )
+        assignee = {"username": username, "name": name, "at": datetime.now(UTC)}
+        assigned = await self._repository.approvals.apply(
+            current, {"assignee": assignee}, [], on_written=self._on_outbox_written
+        )
+        log.info("approval.assigned", application_id=application_id, actor=username)
+        return assigned
+
+    async def release(self, application_id: str, username: str) -> Document:
+        """Clear the assignee; only the staff member who took the item may."""
+        current = await self.get(application_id)
+        holder = current.get("assignee")
+        if holder is None:
+            return current
+        if holder["username"] != username:
+            raise ConflictError(
+                f"application {application_id} is taken by {holder['name']}, not "
+                "by you; only they can release it",
+                assignee=holder["username"],
+            )
+        released = await self._repository.approvals.apply(
+            current, {"assignee": None}, [], on_written=self._on_outbox_written
+        )
+        log.info("approval.released", application_id=application_id, actor=username)
+        return released
+
+    async def preview_pdf(self, application_id: str) -> bytes:
+        """Render the draft unsigned, with a placeholder number and a PREVIEW stamp."""
+        current = await self.get(application_id)
+        entry = self._entry(current["service_code"])
+        problem = self._check_draft(entry, current["draft"])
+        if problem is not None:
+            raise DraftNotPrintableError(
+                f"the draft of application {application_id} cannot be printed: "
+                f"{problem}; return it to the operator with this reason",
+                problem=problem,
+            )
+        content = self._content(entry, current["draft"], self._placeholders(entry))
+        pdf = await asyncio.to_thread(render_document, entry.template, content)
+        page_size = get_template(entry.template).page_size
+        return await asyncio.to_thread(stamp_preview, pdf, page_size)
+
+    async def signed_approval(self, document_id: str) -> Document:
+        """Return the approval of a signed document; NotFoundError if none."""
         approval = await self._repository.by_document_id(document_id)
         if approval is None or approval["status"] != ApprovalStatus.SIGNED.value:
             raise NotFoundError(f"no signed document has id {document_id!r}")
+        return approval
+
+    async def document_pdf(self, document_id: str) -> bytes:
+        approval = await self.signed_approval(document_id)
+        return await self.stored_pdf(approval)
+
+    async def stored_pdf(self, approval: Document) -> bytes:
         return await self._store.get(
             approval["object_key"], expected_sha256=approval["sha256"]
         )
+
+    async def resident_pdf(self, approval: Document) -> bytes:
+        """Return the signed PDF for the applicant, unless it is a card print job."""
+        template = TEMPLATES[approval["template"]]
+        if not template.printable_at_home:
+            raise NotPrintableAtHomeError(
+                f"the {template.document_name} is printed on a card at the office, "
+                "so there is no file to download; collect it at the office or your "
+                "village as the status page says"
+            )
+        return await self.stored_pdf(approval)
 
     async def verify_public(self, document_id: str) -> PublicVerification:
         """Report whether a document id belongs to a deed this office signed."""
@@ -559,7 +735,10 @@ class SigningService:
         )
 
 
-def to_view(approval: Document) -> ApprovalView:
+def to_view(
+    approval: Document, *, division: str = "", standard_days: int = 0
+) -> ApprovalView:
+    assignee = approval.get("assignee")
     return ApprovalView(
         application_id=approval["_id"],
         tracking_code=approval["tracking_code"],
@@ -571,7 +750,43 @@ def to_view(approval: Document) -> ApprovalView:
         register_number=approval["register_number"],
         signed_at=approval["signed_at"],
         received_at=approval["received_at"],
+        division=division,
+        standard_days=standard_days,
+        assignee=Assignee.model_validate(assignee) if assignee else None,
     )
+
+
+def _batch_failure(
+    application_id: str, tracking_code: str | None, message: str
+) -> BatchItemResult:
+    return BatchItemResult(
+        application_id=application_id,
+        tracking_code=tracking_code,
+        signed=False,
+        register_number=None,
+        error=message,
+    )
+
+
+PREVIEW_STAMP = "PRATINJAU - BELUM DITANDATANGANI"
+
+
+def stamp_preview(pdf: bytes, page_size: tuple[float, float]) -> bytes:
+    """Stamp "PRATINJAU" (preview) across the middle of the first page."""
+    width, height = page_size
+    # Courier glyphs are 0.6 em wide; the stamp spans about 80% of the page.
+    font_size = max(6, round(width * 0.8 / (0.6 * len(PREVIEW_STAMP))))
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    style = TextStampStyle(
+        stamp_text=PREVIEW_STAMP,
+        text_box_style=TextBoxStyle(font_size=font_size),
+        border_width=max(1, round(font_size / 8)),
+        background=None,
+    )
+    TextStamp(writer, style).apply(0, round(width * 0.08), round(height * 0.45))
+    output = BytesIO()
+    writer.write(output)  # type: ignore[no-untyped-call] # pyHanko is untyped
+    return output.getvalue()
 
 
 def _subject_name(content: DocumentContent) -> str:

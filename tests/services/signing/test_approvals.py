@@ -18,6 +18,7 @@ from services.signing.main import create_app
 from services.signing.pki import ensure_local_pki
 from services.signing.service import ISSUER_FIELDS, SigningService
 from services.signing.settings import SigningSettings
+from shared.auth import IdentityStore, Role
 from shared.devstack import Endpoints
 from shared.events import (
     Applicant,
@@ -29,7 +30,7 @@ from shared.regency import load_regency
 from shared.settings import REPOSITORY
 from tests.conftest import settings_values
 from tests.services.signing.documents.samples import SAMPLES
-from tests.support import running_app
+from tests.support import running_app, staff_headers
 from tools.samples import birth_deed_application
 
 pytestmark = pytest.mark.integration
@@ -39,7 +40,9 @@ DEED_CODE = "UJ"  # a code of its own, so other tests' numbers do not interleave
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
+async def app(
+    endpoints: Endpoints, state_dir: Path, identity: IdentityStore
+) -> AsyncIterator[FastAPI]:
     catalogue = state_dir / "signing-catalogue.toml"
     shipped = (REPOSITORY / "config" / "catalogue.toml").read_text(encoding="utf-8")
     catalogue.write_text(
@@ -60,12 +63,14 @@ async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
     )
     application = create_app(settings)
     async with running_app(application) as client:
+        client.headers.update(await staff_headers(identity, Role.HEAD))
         application.state.client = client
         yield application
 
 
 @pytest.fixture
 def client(app: FastAPI) -> httpx.AsyncClient:
+    """A client signed in as a head of office."""
     http: httpx.AsyncClient = app.state.client
     return http
 
@@ -108,11 +113,12 @@ async def approve(
     client: httpx.AsyncClient,
     application_id: str,
     passphrase: str = PASSPHRASE,
-    actor: str = "kadis.test",
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
     return await client.post(
         f"/approvals/{application_id}/approve",
-        json={"actor": actor, "passphrase": passphrase},
+        json={"passphrase": passphrase},
+        headers=headers,
     )
 
 
@@ -202,7 +208,7 @@ async def test_reject_then_approve_is_conflict(
     application_id = await queued(app)
     rejected = await client.post(
         f"/approvals/{application_id}/reject",
-        json={"actor": "kadis.test", "reason": "Data ayah tidak sesuai KK"},
+        json={"reason": "Data ayah tidak sesuai KK"},
     )
     approved = await approve(client, application_id)
     assert rejected.json()["status"] == "rejected"
@@ -226,7 +232,7 @@ async def test_return_sends_case_back(app: FastAPI, client: httpx.AsyncClient) -
     application_id = await queued(app)
     response = await client.post(
         f"/approvals/{application_id}/return",
-        json={"actor": "kadis.test", "reason": "Tempat lahir salah ketik"},
+        json={"reason": "Tempat lahir salah ketik"},
     )
     again = await approve(client, application_id)
     assert response.status_code == 200
@@ -254,7 +260,7 @@ async def test_corrected_draft_reopens_approval(
     application_id = await queued(app)
     await client.post(
         f"/approvals/{application_id}/return",
-        json={"actor": "kadis.test", "reason": "Nama ibu salah"},
+        json={"reason": "Nama ibu salah"},
     )
     corrected = verified_event(application_id)
     await service.open_approval(corrected)
@@ -275,7 +281,7 @@ async def test_rejection_gives_back_the_last_number(
     reservation = await service._repository.reservation_of(first)
     await client.post(
         f"/approvals/{first}/reject",
-        json={"actor": "kadis.test", "reason": "Berkas tidak sah"},
+        json={"reason": "Berkas tidak sah"},
     )
     second = await queued(app)
     signed = (await approve(client, second)).json()
@@ -284,14 +290,14 @@ async def test_rejection_gives_back_the_last_number(
 
 
 async def test_repeated_wrong_passphrases_are_paused(
-    app: FastAPI, client: httpx.AsyncClient
+    app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
 ) -> None:
     application_id = await queued(app)
+    # A head of their own, since the count of wrong passphrases is per account.
+    head = await staff_headers(identity, Role.HEAD)
     codes = [
         (
-            await approve(
-                client, application_id, passphrase=f"salah-{i}", actor="kadis.jeda"
-            )
+            await approve(client, application_id, passphrase=f"salah-{i}", headers=head)
         ).status_code
         for i in range(6)
     ]
@@ -312,7 +318,7 @@ async def test_numbers_follow_the_catalogue(
     await service.open_approval(verified_with(application_id, service_code, draft))
     response = await client.post(
         f"/approvals/{application_id}/approve",
-        json={"actor": f"kadis.{service_code}", "passphrase": PASSPHRASE},
+        json={"passphrase": PASSPHRASE},
     )
     number = response.json()["register_number"]
     assert response.status_code == 200, response.text
@@ -351,10 +357,7 @@ async def test_concurrent_issuance_across_types_stays_sequential(
     pairs = [(code, i) for code, ids in queued_by_type.items() for i in ids]
 
     responses = await asyncio.gather(
-        *[
-            approve(client, application_id, actor="kadis.lintas")
-            for _, application_id in pairs
-        ]
+        *[approve(client, application_id) for _, application_id in pairs]
     )
 
     assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
