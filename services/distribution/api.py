@@ -1,4 +1,8 @@
-"""HTTP routes of the distribution service."""
+"""HTTP routes of the distribution service.
+
+Every route needs a staff session: actions take the role distribution, and
+reads also admit ops. The acting staff member is the session's username.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,26 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from services.distribution.pages import register_page, register_results
 from services.distribution.schemas import (
     AppointmentRequest,
+    BatchDispatchRequest,
     DeliveryStatus,
     DeliveryView,
+    DispatchListView,
     DispatchRequest,
     HandOverRequest,
     RegisterEntry,
-    StaffAction,
+    RegisterSearch,
 )
-from services.distribution.service import DistributionService, to_view
+from services.distribution.service import (
+    DistributionService,
+    to_dispatch_list_view,
+    to_view,
+)
+from shared.auth import Principal, Role
+from shared.auth.web import staff_with
+from shared.pages import wants_html
 
 router = APIRouter()
 
@@ -26,68 +40,128 @@ def get_service(request: Request) -> DistributionService:
 
 
 Service = Annotated[DistributionService, Depends(get_service)]
+Clerk = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION))]
+Reader = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION, Role.OPS))]
 
 
 @router.get("/queue", tags=["distribution"])
 async def delivery_queue(
     service: Service,
+    reader: Reader,
     status: DeliveryStatus = DeliveryStatus.AWAITING_PRINT,
     village_code: Annotated[str | None, Query(description="Only this village")] = None,
+    service_code: Annotated[str | None, Query(description="Only this service")] = None,
 ) -> list[DeliveryView]:
     """List deliveries in one status (default: awaiting print), oldest first."""
-    return await service.queue(status, village_code)
+    return await service.queue(status, village_code, service_code)
 
 
 @router.get("/deliveries/{application_id}", tags=["distribution"])
-async def get_delivery(application_id: str, service: Service) -> DeliveryView:
+async def get_delivery(
+    application_id: str, service: Service, reader: Reader
+) -> DeliveryView:
     """Show one delivery."""
     return to_view(await service.get(application_id))
 
 
 @router.get("/deliveries/{application_id}/pdf", tags=["distribution"])
-async def delivery_pdf(application_id: str, service: Service) -> Response:
+async def delivery_pdf(application_id: str, service: Service, clerk: Clerk) -> Response:
     """Return the signed PDF for printing."""
     pdf = await service.document_pdf(application_id)
     return Response(content=pdf, media_type="application/pdf")
 
 
+@router.post("/deliveries/{application_id}/assign", tags=["distribution"])
+async def assign_delivery(
+    application_id: str, service: Service, clerk: Clerk
+) -> DeliveryView:
+    """Take the delivery to work on it; 409 when a colleague has taken it."""
+    delivery = await service.assign(application_id, clerk.subject, clerk.name)
+    return to_view(delivery)
+
+
+@router.post("/deliveries/{application_id}/release", tags=["distribution"])
+async def release_delivery(
+    application_id: str, service: Service, clerk: Clerk
+) -> DeliveryView:
+    """Give back a delivery you took, so a colleague can take it."""
+    return to_view(await service.release(application_id, clerk.subject))
+
+
 @router.post("/deliveries/{application_id}/print", tags=["distribution"])
 async def mark_printed(
-    application_id: str, action: StaffAction, service: Service
+    application_id: str, service: Service, clerk: Clerk
 ) -> DeliveryView:
     """Record that the document was printed."""
-    return to_view(await service.mark_printed(application_id, action.actor))
+    return to_view(await service.mark_printed(application_id, clerk.subject))
 
 
 @router.post("/deliveries/{application_id}/appointment", tags=["distribution"])
 async def schedule_appointment(
-    application_id: str, request: AppointmentRequest, service: Service
+    application_id: str, request: AppointmentRequest, service: Service, clerk: Clerk
 ) -> DeliveryView:
     """Book the visit for biometric recording and card collection (KTP-el)."""
-    return to_view(await service.schedule_appointment(application_id, request))
+    delivery = await service.schedule_appointment(
+        application_id, request, clerk.subject
+    )
+    return to_view(delivery)
 
 
 @router.post("/deliveries/{application_id}/dispatch", tags=["distribution"])
 async def dispatch(
-    application_id: str, request: DispatchRequest, service: Service
+    application_id: str,
+    service: Service,
+    clerk: Clerk,
+    request: DispatchRequest | None = None,
 ) -> DeliveryView:
-    """Send the printed document to the village office for hand-over."""
-    return to_view(await service.dispatch(application_id, request))
+    """Send the printed document to the village office for hand-over.
+
+    Without a body the document goes to the applicant's village office.
+    """
+    delivery = await service.dispatch(
+        application_id, request or DispatchRequest(), clerk.subject
+    )
+    return to_view(delivery)
+
+
+@router.post("/dispatches", tags=["distribution"])
+async def dispatch_batch(
+    request: BatchDispatchRequest, service: Service, clerk: Clerk
+) -> DispatchListView:
+    """Dispatch several printed documents of one village with one dispatch list."""
+    dispatch_list = await service.dispatch_batch(request, clerk.subject)
+    return to_dispatch_list_view(dispatch_list)
+
+
+@router.get("/dispatches/{dispatch_list_id}", tags=["distribution"])
+async def get_dispatch_list(
+    dispatch_list_id: str, service: Service, reader: Reader
+) -> DispatchListView:
+    """Show one dispatch list."""
+    return to_dispatch_list_view(await service.dispatch_list(dispatch_list_id))
 
 
 @router.post("/deliveries/{application_id}/hand-over", tags=["distribution"])
 async def hand_over(
-    application_id: str, request: HandOverRequest, service: Service
+    application_id: str, request: HandOverRequest, service: Service, clerk: Clerk
 ) -> DeliveryView:
     """Hand the document over against a receipt and record it in the register."""
-    return to_view(await service.hand_over(application_id, request))
+    delivery = await service.hand_over(application_id, request, clerk.subject)
+    return to_view(delivery)
 
 
-@router.get("/register", tags=["distribution"])
+@router.get("/register", tags=["distribution"], response_model=list[RegisterEntry])
 async def search_register(
+    request: Request,
     service: Service,
-    number: Annotated[str | None, Query(description="Exact register number")] = None,
-    name: Annotated[str | None, Query(description="Exact name on the document")] = None,
-) -> list[RegisterEntry]:
-    """Search the register book by number or name."""
-    return await service.search_register(number, name)
+    reader: Reader,
+    search: Annotated[RegisterSearch, Query()],
+) -> Response | list[RegisterEntry]:
+    """Search the register book by number, name, service and recording date.
+
+    A browser navigation (Accept: text/html) gets the register search page.
+    """
+    if wants_html(request):
+        entries, error = await register_results(request, service, search)
+        return register_page(request, service, search, entries, error)
+    return await service.search_register(search)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.distribution import agents, api
+from services.distribution import agents, api, pages
 from services.distribution.repository import DeliveryRepository
 from services.distribution.service import DistributionService
 from services.distribution.settings import DistributionSettings
@@ -22,6 +22,7 @@ from shared.web import create_api, serve
 
 NAME = "distribution"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: DistributionSettings | None = None) -> FastAPI:
@@ -64,8 +65,9 @@ def create_app(settings: DistributionSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.include_router(pages.router)
     app.state.settings = settings
-    install_pages(app, Pages(NAME, TEMPLATES, settings))
+    install_pages(app, Pages(NAME, TEMPLATES, settings), STATIC)
     return app
 
 

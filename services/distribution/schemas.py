@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
@@ -17,22 +19,26 @@ class DeliveryStatus(StrEnum):
     HANDED_OVER = "handed_over"
 
 
-class StaffAction(BaseModel):
+VILLAGE_CODE_PATTERN = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$"
+MAX_DISPATCH_BATCH = 100
+
+
+class StaffRequest(BaseModel):
+    """Body of a staff action. The actor comes from the session, not the body."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    actor: str = Field(min_length=2, max_length=60, description="Staff username")
 
-
-class DispatchRequest(StaffAction):
+class DispatchRequest(StaffRequest):
     village_code: str | None = Field(
         default=None,
-        pattern=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$",
+        pattern=VILLAGE_CODE_PATTERN,
         description="Village office that hands the document over; defaults to "
         "the applicant's village.",
     )
 
 
-class AppointmentRequest(StaffAction):
+class AppointmentRequest(StaffRequest):
     starts_at: AwareDatetime = Field(
         description="Start of the visit for biometric recording and card "
         "collection, with its time zone, e.g. 2026-12-11T09:00:00+07:00"
@@ -40,7 +46,7 @@ class AppointmentRequest(StaffAction):
     place: str = Field(default="Kantor Disdukcapil", min_length=3, max_length=120)
 
 
-class HandOverRequest(StaffAction):
+class HandOverRequest(StaffRequest):
     collector_name: str = Field(min_length=1, max_length=80)
     collector_nik: str = Field(
         pattern=r"^[0-9]{16}$", description="NIK of the collector, 16 digits"
@@ -74,6 +80,26 @@ class HandOverRequest(StaffAction):
     )
 
 
+class BatchDispatchRequest(StaffRequest):
+    village_code: str = Field(
+        pattern=VILLAGE_CODE_PATTERN,
+        description="Village office that receives every document of the batch",
+    )
+    application_ids: list[str] = Field(
+        min_length=1,
+        max_length=MAX_DISPATCH_BATCH,
+        description="Printed documents of that village, by application id",
+    )
+
+
+class Assignee(BaseModel):
+    """Staff member working on a delivery (assign-to-self)."""
+
+    username: str
+    name: str
+    at: datetime
+
+
 class DeliveryView(BaseModel):
     application_id: str
     document_id: str
@@ -89,6 +115,56 @@ class DeliveryView(BaseModel):
     dispatched_to: str | None
     receipt_number: str | None
     received_at: datetime
+    assignee: Assignee | None = None
+    dispatch_list_id: str | None = None
+
+
+class DispatchListView(BaseModel):
+    """One dispatch to a village office: the sheet that travels with the batch."""
+
+    dispatch_list_id: str
+    village_code: str
+    application_ids: list[str]
+    # Documents someone else changed while the batch ran, so they were not sent.
+    left_behind: list[str]
+    dispatched_by: str
+    dispatched_at: datetime
+
+
+class RegisterSearch(BaseModel):
+    """Criteria of a register book search, all of which an entry must match."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    number: str | None = Field(
+        default=None, max_length=40, description="Exact register number"
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=80,
+        description="Part of the name on the document, any letter case",
+    )
+    service_code: str | None = Field(default=None, max_length=40)
+    date_from: date | None = Field(default=None, description="Recorded on or after")
+    date_to: date | None = Field(default=None, description="Recorded on or before")
+
+    def query(self) -> dict[str, Any]:
+        """Build the database filter of these criteria."""
+        query: dict[str, Any] = {}
+        if self.number:
+            query["register_number"] = self.number
+        if self.name:
+            query["subject_name"] = {"$regex": re.escape(self.name), "$options": "i"}
+        if self.service_code:
+            query["service_code"] = self.service_code
+        recorded: dict[str, str] = {}
+        if self.date_from:
+            recorded["$gte"] = self.date_from.isoformat()
+        if self.date_to:
+            recorded["$lte"] = self.date_to.isoformat()
+        if recorded:
+            query["recorded_on"] = recorded
+        return query
 
 
 class RegisterEntry(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,11 +12,14 @@ import structlog
 from services.distribution.repository import DeliveryRepository
 from services.distribution.schemas import (
     AppointmentRequest,
+    BatchDispatchRequest,
     DeliveryStatus,
     DeliveryView,
+    DispatchListView,
     DispatchRequest,
     HandOverRequest,
     RegisterEntry,
+    RegisterSearch,
 )
 from services.distribution.settings import DistributionSettings
 from shared.catalogue import Catalogue, Output, UnknownServiceError
@@ -55,6 +59,12 @@ RESCHEDULABLE = (
 PRINTED_FROM = (DeliveryStatus.AWAITING_PRINT, DeliveryStatus.APPOINTMENT_SCHEDULED)
 
 
+def stored_now() -> datetime:
+    """Return the current time cut to milliseconds, the precision stored."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 class DocumentUnavailableError(ServiceError):
     """The signed PDF is missing from storage or does not match its SHA-256."""
 
@@ -78,6 +88,14 @@ class DistributionService:
         self._documents = documents
         self._settings = settings
         self._on_outbox_written = on_outbox_written
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._catalogue
+
+    @property
+    def regency(self) -> Regency:
+        return self._regency
 
     async def open_delivery(self, event: Envelope) -> None:
         """Queue a signed document for print or appointment; redelivery is a no-op."""
@@ -143,11 +161,50 @@ class DistributionService:
             EventType.DOCUMENT_PRINTED,
             DocumentPrinted(document_id=current["document_id"], actor=actor),
         )
-        changes = {"status": DeliveryStatus.PRINTED.value, "printed_by": actor}
+        changes = {
+            "status": DeliveryStatus.PRINTED.value,
+            "printed_by": actor,
+            "assignee": None,
+        }
         return await self._apply(current, changes, [event])
 
+    async def assign(self, application_id: str, username: str, name: str) -> Document:
+        """Mark the delivery as being worked on by this staff member."""
+        current = await self.get(application_id)
+        holder = current.get("assignee")
+        if holder is not None and holder["username"] != username:
+            raise ConflictError(
+                f"{holder['name']} ({holder['username']}) is already working on "
+                f"the document of application {application_id}; ask them to "
+                "release it first",
+                assignee=holder["username"],
+            )
+        if holder is not None:
+            return current
+        assignee = {"username": username, "name": name, "at": stored_now()}
+        updated = await self._apply(current, {"assignee": assignee}, [])
+        log.info("delivery.assigned", application_id=application_id, assignee=username)
+        return updated
+
+    async def release(self, application_id: str, username: str) -> Document:
+        """Clear the assignee. Only the staff member who took the item may do so."""
+        current = await self.get(application_id)
+        holder = current.get("assignee")
+        if holder is None:
+            return current
+        if holder["username"] != username:
+            raise ConflictError(
+                f"the document of application {application_id} is assigned to "
+                f"{holder['name']} ({holder['username']}), not to you; only they "
+                "can release it",
+                assignee=holder["username"],
+            )
+        updated = await self._apply(current, {"assignee": None}, [])
+        log.info("delivery.released", application_id=application_id, assignee=username)
+        return updated
+
     async def schedule_appointment(
-        self, application_id: str, request: AppointmentRequest
+        self, application_id: str, request: AppointmentRequest, actor: str
     ) -> Document:
         """Book the resident's visit for biometric recording and card collection."""
         current = await self._in_status(application_id, RESCHEDULABLE, "scheduled")
@@ -169,7 +226,7 @@ class DistributionService:
                 document_id=current["document_id"],
                 starts_at=request.starts_at,
                 place=request.place,
-                actor=request.actor,
+                actor=actor,
             ),
         )
         changes = {
@@ -181,7 +238,91 @@ class DistributionService:
         }
         return await self._apply(current, changes, [event])
 
-    async def dispatch(self, application_id: str, request: DispatchRequest) -> Document:
+    async def dispatch(
+        self, application_id: str, request: DispatchRequest, actor: str
+    ) -> Document:
+        current = await self._dispatchable(application_id)
+        village_code = request.village_code or current["village_code"]
+        self._check_village(village_code)
+        return await self._dispatch(current, village_code, actor, None)
+
+    async def dispatch_batch(
+        self, request: BatchDispatchRequest, actor: str
+    ) -> Document:
+        """Dispatch printed documents of one village together, with one list.
+
+        Every document is checked before any is dispatched, so a document of
+        another village, or one that is not printed, rejects the whole batch.
+        """
+        village_code = request.village_code
+        self._check_village(village_code)
+        application_ids = list(dict.fromkeys(request.application_ids))
+        deliveries = [await self._dispatchable(i) for i in application_ids]
+        foreign = [d["_id"] for d in deliveries if d["village_code"] != village_code]
+        if foreign:
+            raise ValidationFailedError(
+                f"application(s) {', '.join(foreign)} belong to a village other "
+                f"than {village_code}; dispatch them with their own village's list",
+                application_ids=foreign,
+            )
+        list_id = str(uuid.uuid4())
+        dispatched: list[str] = []
+        left_behind: list[str] = []
+        for delivery in deliveries:
+            # NOTE: without multi-document transactions, a delivery that someone
+            # else changed after the check above stays behind. The list names
+            # it under `left_behind`, and the others are still dispatched.
+            try:
+                await self._dispatch(delivery, village_code, actor, list_id)
+            except ConflictError as error:
+                log.warning(
+                    "dispatch.item_conflict",
+                    application_id=delivery["_id"],
+                    dispatch_list_id=list_id,
+                    error=error.message,
+                )
+                left_behind.append(delivery["_id"])
+            else:
+                dispatched.append(delivery["_id"])
+        if not dispatched:
+            raise ConflictError(
+                "none of the documents could be dispatched because each was "
+                "changed by someone else meanwhile; reload the page and try again",
+                application_ids=left_behind,
+            )
+        dispatch_list = await self._repository.add_dispatch_list(
+            {
+                "_id": list_id,
+                "village_code": village_code,
+                "application_ids": dispatched,
+                "left_behind": left_behind,
+                "dispatched_by": actor,
+                "dispatched_at": stored_now(),
+            }
+        )
+        log.info(
+            "dispatch.list_written",
+            dispatch_list_id=list_id,
+            village_code=village_code,
+            documents=len(dispatched),
+        )
+        return dispatch_list
+
+    async def dispatch_list(self, list_id: str) -> Document:
+        found = await self._repository.get_dispatch_list(list_id)
+        if found is None:
+            raise NotFoundError(
+                f"no dispatch list {list_id!r}; open it from the dispatch page"
+            )
+        return found
+
+    async def deliveries(self, application_ids: list[str]) -> list[Document]:
+        """Return the deliveries with these ids, in the order given."""
+        found = await self._repository.get_many(application_ids)
+        by_id = {delivery["_id"]: delivery for delivery in found}
+        return [by_id[i] for i in application_ids if i in by_id]
+
+    async def _dispatchable(self, application_id: str) -> Document:
         current = await self._in_status(
             application_id, (DeliveryStatus.PRINTED,), "dispatched"
         )
@@ -190,30 +331,42 @@ class DistributionService:
                 f"the document of application {application_id} is a card, which the "
                 "resident collects in person at the office; hand it over there"
             )
-        village_code = request.village_code or current["village_code"]
+        return current
+
+    def _check_village(self, village_code: str) -> None:
         if self._regency.village(village_code) is None:
             raise ValidationFailedError(
                 f"village {village_code!r} is not in {self._regency.name}; dispatch "
                 "to one of the regency's village offices"
             )
+
+    async def _dispatch(
+        self,
+        current: Document,
+        village_code: str,
+        actor: str,
+        list_id: str | None,
+    ) -> Document:
         event = self._event(
             current,
             EventType.DOCUMENT_DISPATCHED,
             DocumentDispatched(
                 document_id=current["document_id"],
                 village_code=village_code,
-                actor=request.actor,
+                actor=actor,
             ),
         )
         changes = {
             "status": DeliveryStatus.DISPATCHED.value,
             "dispatched_to": village_code,
-            "dispatched_by": request.actor,
+            "dispatched_by": actor,
+            "dispatch_list_id": list_id,
+            "assignee": None,
         }
         return await self._apply(current, changes, [event])
 
     async def hand_over(
-        self, application_id: str, request: HandOverRequest
+        self, application_id: str, request: HandOverRequest, actor: str
     ) -> Document:
         """Record the hand-over with a receipt and enter the deed in the register.
 
@@ -221,7 +374,7 @@ class DistributionService:
         retry after a crash finds it and reuses its receipt number.
         """
         current = await self._in_status(application_id, HANDED_OVER_FROM, "handed over")
-        entry = await self._register(current, request)
+        entry = await self._register(current, request, actor)
         handed_over = self._event(
             current,
             EventType.DOCUMENT_HANDED_OVER,
@@ -231,7 +384,7 @@ class DistributionService:
                 receipt_number=entry["receipt_number"],
                 collector_name=request.collector_name,
                 collector_nik=request.collector_nik,
-                actor=request.actor,
+                actor=actor,
             ),
         )
         recorded = self._event(
@@ -242,7 +395,7 @@ class DistributionService:
                 document_id=current["document_id"],
                 service_code=current["service_code"],
                 recorded_on=entry["recorded_on"],
-                actor=request.actor,
+                actor=actor,
             ),
         )
         changes = {
@@ -253,11 +406,14 @@ class DistributionService:
                 "nik": request.collector_nik,
                 "relationship": request.relationship,
             },
-            "handed_over_by": request.actor,
+            "handed_over_by": actor,
+            "assignee": None,
         }
         return await self._apply(current, changes, [handed_over, recorded])
 
-    async def _register(self, delivery: Document, request: HandOverRequest) -> Document:
+    async def _register(
+        self, delivery: Document, request: HandOverRequest, actor: str
+    ) -> Document:
         today = self._regency.today()
         region = self._regency.region_digits
 
@@ -274,7 +430,7 @@ class DistributionService:
                 "subject_name": delivery["subject_name"],
                 "collector_name": request.collector_name,
                 "recorded_on": today.isoformat(),
-                "recorded_by": request.actor,
+                "recorded_by": actor,
             }
 
         entry = await self._repository.record_in_register(
@@ -293,20 +449,27 @@ class DistributionService:
         return delivery
 
     async def queue(
-        self, status: DeliveryStatus, village_code: str | None, limit: int = 200
+        self,
+        status: DeliveryStatus,
+        village_code: str | None,
+        service_code: str | None = None,
+        limit: int = 200,
     ) -> list[DeliveryView]:
-        deliveries = await self._repository.queue(status.value, village_code, limit)
+        deliveries = await self._repository.queue(
+            status.value, village_code, service_code, limit
+        )
         return [to_view(delivery) for delivery in deliveries]
 
     async def search_register(
-        self, number: str | None, name: str | None, limit: int = 100
+        self, search: RegisterSearch, limit: int = 100
     ) -> list[RegisterEntry]:
-        query: dict[str, Any] = {}
-        if number:
-            query["register_number"] = number
-        if name:
-            query["subject_name"] = name
-        entries = await self._repository.find_in_register(query, limit)
+        """Find the register entries that match every given criterion."""
+        if search.date_from and search.date_to and search.date_from > search.date_to:
+            raise ValidationFailedError(
+                f"date_from {search.date_from} is after date_to {search.date_to}; "
+                "swap the dates"
+            )
+        entries = await self._repository.find_in_register(search.query(), limit)
         return [RegisterEntry.model_validate(entry) for entry in entries]
 
     async def _in_status(
@@ -360,4 +523,17 @@ def to_view(delivery: Document) -> DeliveryView:
         dispatched_to=delivery["dispatched_to"],
         receipt_number=delivery["receipt_number"],
         received_at=delivery["received_at"],
+        assignee=delivery.get("assignee"),
+        dispatch_list_id=delivery.get("dispatch_list_id"),
+    )
+
+
+def to_dispatch_list_view(dispatch_list: Document) -> DispatchListView:
+    return DispatchListView(
+        dispatch_list_id=dispatch_list["_id"],
+        village_code=dispatch_list["village_code"],
+        application_ids=dispatch_list["application_ids"],
+        left_behind=dispatch_list["left_behind"],
+        dispatched_by=dispatch_list["dispatched_by"],
+        dispatched_at=dispatch_list["dispatched_at"],
     )

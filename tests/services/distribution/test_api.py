@@ -23,11 +23,12 @@ from structlog.testing import capture_logs
 from services.distribution.main import create_app
 from services.distribution.service import DistributionService
 from services.distribution.settings import DistributionSettings
+from shared.auth import IdentityStore, Role
 from shared.devstack import Endpoints
 from shared.events import Applicant, DocumentSigned, Envelope, EventType, new_event
 from shared.storage import ObjectStore
 from tests.conftest import settings_values
-from tests.support import running_app
+from tests.support import running_app, staff_headers
 from tools.samples import VILLAGE_CODE, birth_deed_application
 
 pytestmark = pytest.mark.integration
@@ -35,7 +36,6 @@ pytestmark = pytest.mark.integration
 DOCUMENTS_BUCKET = "test-distribution-documents"
 RECEIPT = re.compile(rf"^TT-1217-{datetime.now(UTC).year}-\d{{6}}$")
 OTHER_VILLAGE = "12.17.08.2002"
-CLERK = "petugas.distribusi"
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -51,14 +51,21 @@ async def documents(endpoints: Endpoints) -> ObjectStore:
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
+async def app(
+    endpoints: Endpoints, state_dir: Path, identity: IdentityStore
+) -> AsyncIterator[FastAPI]:
     settings = DistributionSettings(
         **settings_values(endpoints, state_dir),  # type: ignore[arg-type]
         signed_documents_bucket=DOCUMENTS_BUCKET,
     )
     application = create_app(settings)
+    headers = await staff_headers(identity, Role.DISTRIBUTION)
+    clerk = await identity.resolve(headers["authorization"].removeprefix("Bearer "))
+    assert clerk is not None
     async with running_app(application) as client:
+        client.headers.update(headers)
         application.state.client = client
+        application.state.clerk = clerk.subject
         yield application
 
 
@@ -66,6 +73,13 @@ async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
 def client(app: FastAPI) -> httpx.AsyncClient:
     http: httpx.AsyncClient = app.state.client
     return http
+
+
+@pytest.fixture
+def clerk(app: FastAPI) -> str:
+    """Username of the distribution clerk whose session the client sends."""
+    username: str = app.state.clerk
+    return username
 
 
 @pytest.fixture
@@ -148,9 +162,7 @@ async def opened(
 async def post_action(
     client: httpx.AsyncClient, application_id: str, action: str, **fields: Any
 ) -> httpx.Response:
-    return await client.post(
-        f"/deliveries/{application_id}/{action}", json={"actor": CLERK, **fields}
-    )
+    return await client.post(f"/deliveries/{application_id}/{action}", json=fields)
 
 
 def hand_over_fields(**changes: str) -> dict[str, str]:
@@ -253,7 +265,10 @@ async def test_dispatch_defaults_to_applicant_village(
 
 
 async def test_hand_over_writes_register_entry(
-    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+    service: DistributionService,
+    documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: str,
 ) -> None:
     event = await printed(service, documents, client)
 
@@ -274,7 +289,7 @@ async def test_hand_over_writes_register_entry(
     assert entries[0]["document_id"] == event.data["document_id"]
     assert entries[0]["application_id"] == event.subject
     assert entries[0]["collector_name"] == "Rosmaida Situmorang"
-    assert entries[0]["recorded_by"] == CLERK
+    assert entries[0]["recorded_by"] == clerk
 
 
 async def test_register_search_by_name(
@@ -391,7 +406,9 @@ async def test_pdf_digest_mismatch_server_error(
 
     with capture_logs() as logs:
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://test"
+            transport=transport,
+            base_url="http://test",
+            headers=app.state.client.headers,
         ) as client:
             response = await client.get(f"/deliveries/{event.subject}/pdf")
 
@@ -413,7 +430,9 @@ async def test_pdf_missing_object_server_error(
 
     with capture_logs() as logs:
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://test"
+            transport=transport,
+            base_url="http://test",
+            headers=app.state.client.headers,
         ) as client:
             response = await client.get(f"/deliveries/{event.subject}/pdf")
 
@@ -658,3 +677,88 @@ async def test_appointment_can_be_moved_before_print(
     assert moved.status_code == 200
     assert moved.json()["status"] == "appointment_scheduled"
     assert after_print.status_code == 409
+
+
+async def test_assign_then_release(
+    service: DistributionService,
+    documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: str,
+) -> None:
+    event = await opened(service, documents)
+
+    assigned = await client.post(f"/deliveries/{event.subject}/assign")
+    assigned_again = await client.post(f"/deliveries/{event.subject}/assign")
+    released = await client.post(f"/deliveries/{event.subject}/release")
+
+    assert assigned.status_code == 200, assigned.text
+    assert assigned.json()["assignee"]["username"] == clerk
+    assert assigned_again.status_code == 200
+    assert assigned_again.json()["assignee"] == assigned.json()["assignee"]
+    assert released.status_code == 200
+    assert released.json()["assignee"] is None
+
+
+async def test_assign_held_by_colleague_conflict(
+    service: DistributionService,
+    documents: ObjectStore,
+    client: httpx.AsyncClient,
+    identity: IdentityStore,
+) -> None:
+    event = await opened(service, documents)
+    colleague = await staff_headers(identity, Role.DISTRIBUTION)
+    await client.post(f"/deliveries/{event.subject}/assign", headers=colleague)
+
+    assigned = await client.post(f"/deliveries/{event.subject}/assign")
+    released = await client.post(f"/deliveries/{event.subject}/release")
+
+    stored = await service.get(event.subject)
+    assert assigned.status_code == 409
+    assert "release it first" in assigned.json()["message"]
+    assert released.status_code == 409
+    assert stored["assignee"]["username"] == assigned.json()["detail"]["assignee"]
+
+
+async def test_print_clears_assignee(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await opened(service, documents)
+    await client.post(f"/deliveries/{event.subject}/assign")
+
+    response = await post_action(client, event.subject, "print")
+
+    assert response.status_code == 200
+    assert response.json()["assignee"] is None
+
+
+async def test_actor_in_body_rejected(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    event = await printed(service, documents, client)
+
+    response = await post_action(client, event.subject, "dispatch", actor="someone")
+
+    assert response.status_code == 422
+    assert "actor" in response.json()["message"]
+    assert (await service.get(event.subject))["status"] == "printed"
+
+
+async def test_batch_dispatch_writes_list(
+    service: DistributionService, documents: ObjectStore, client: httpx.AsyncClient
+) -> None:
+    events = [await printed(service, documents, client) for _ in range(2)]
+    ids = [event.subject for event in events]
+
+    response = await client.post(
+        "/dispatches", json={"village_code": VILLAGE_CODE, "application_ids": ids}
+    )
+    listed = await client.get(f"/dispatches/{response.json()['dispatch_list_id']}")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["application_ids"] == ids
+    assert response.json()["left_behind"] == []
+    assert listed.json() == response.json()
+    for event in events:
+        stored = await service.get(event.subject)
+        assert stored["status"] == "dispatched"
+        assert stored["dispatch_list_id"] == response.json()["dispatch_list_id"]

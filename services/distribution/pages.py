@@ -1,0 +1,539 @@
+"""Pages of the distribution desk: print queue, dispatch, hand-over, register.
+
+Reading pages admit the roles distribution and ops, and actions need
+distribution. Forms post as plain HTML forms (the hand-over and dispatch
+work without JavaScript). Buttons in the print queue post with htmx and the
+queue reloads itself every 5 seconds and after each action.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from services.distribution.schemas import (
+    AppointmentRequest,
+    BatchDispatchRequest,
+    DeliveryStatus,
+    HandOverRequest,
+    RegisterSearch,
+)
+from services.distribution.service import DistributionService
+from shared.auth import Principal, Role
+from shared.auth.web import staff_with
+from shared.catalogue import Output
+from shared.database import Document
+from shared.errors import ServiceError, ValidationFailedError
+from shared.pages import Pages, language
+
+log = structlog.get_logger()
+
+router = APIRouter(include_in_schema=False)
+
+# Tells the print queue (hx-trigger "antrian from:body") to reload itself.
+QUEUE_CHANGED = {"HX-Trigger": "antrian"}
+STATUS_LABELS: dict[DeliveryStatus, tuple[str, str]] = {
+    DeliveryStatus.AWAITING_PRINT: ("Menunggu cetak", "Awaiting print"),
+    DeliveryStatus.AWAITING_APPOINTMENT: ("Menunggu jadwal", "Awaiting appointment"),
+    DeliveryStatus.APPOINTMENT_SCHEDULED: ("Terjadwal", "Appointment booked"),
+    DeliveryStatus.PRINTED: ("Sudah dicetak", "Printed"),
+    DeliveryStatus.DISPATCHED: ("Dikirim ke desa", "Sent to the village"),
+    DeliveryStatus.HANDED_OVER: ("Sudah diserahkan", "Handed over"),
+}
+FIELD_LABELS = {
+    "collector_name": ("Nama penerima", "Collector's name"),
+    "collector_nik": ("NIK penerima", "Collector's NIK"),
+    "relationship": ("Hubungan dengan pemohon", "Relation to the applicant"),
+    "starts_at": ("Waktu kunjungan", "Visit time"),
+    "place": ("Tempat", "Place"),
+    "village_code": ("Desa", "Village"),
+    "application_ids": ("Dokumen", "Documents"),
+}
+
+
+def get_service(request: Request) -> DistributionService:
+    service: DistributionService = request.app.state.service
+    return service
+
+
+def get_pages(request: Request) -> Pages:
+    pages: Pages = request.app.state.pages
+    return pages
+
+
+Service = Annotated[DistributionService, Depends(get_service)]
+PageRenderer = Annotated[Pages, Depends(get_pages)]
+Clerk = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION))]
+Reader = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION, Role.OPS))]
+
+
+def age_text(since: datetime, lang: str, now: datetime | None = None) -> str:
+    """Format the time since `since` as days and hours, or minutes when short."""
+    elapsed = (now or datetime.now(UTC)) - since
+    minutes = max(int(elapsed.total_seconds() // 60), 0)
+    days, hours = minutes // 1440, minutes % 1440 // 60
+    day, hour, minute = ("d", "h", "min") if lang == "en" else ("hari", "jam", "mnt")
+    if days:
+        return f"{days} {day} {hours} {hour}"
+    if hours:
+        return f"{hours} {hour}"
+    return f"{minutes} {minute}"
+
+
+def problems_text(error: ValidationError, lang: str) -> str:
+    """Join pydantic's problems into one sentence per field, with page labels."""
+    parts = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "form"
+        label = FIELD_LABELS.get(field, (field, field))[1 if lang == "en" else 0]
+        message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{label}: {message}")
+    return "; ".join(parts)
+
+
+def lookups(service: DistributionService) -> dict[str, Any]:
+    """Catalogue and area names the templates show in place of codes."""
+    regency = service.regency
+    return {
+        "services": service.catalogue.services,
+        "service_names": {
+            entry.code: (entry.name_id, entry.name_en)
+            for entry in service.catalogue.services
+        },
+        "standards": {
+            entry.code: entry.standard_days for entry in service.catalogue.services
+        },
+        "districts": regency.districts,
+        "village_names": {v.code: v.name for v in regency.villages},
+        "status_labels": STATUS_LABELS,
+        "statuses": list(STATUS_LABELS),
+    }
+
+
+def form_text(form: Any, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+# Print queue
+
+
+@router.get("/distribusi", response_class=HTMLResponse)
+async def print_queue_page(
+    request: Request, service: Service, pages: PageRenderer, reader: Reader
+) -> HTMLResponse:
+    filters, rows = await _queue_rows(request, service)
+    return pages.render(
+        request,
+        "distribution_queue.html",
+        filters=filters,
+        rows=rows,
+        can_act=Role.DISTRIBUTION in reader.roles,
+        refreshed_at=datetime.now(UTC),
+        **lookups(service),
+    )
+
+
+@router.get("/distribusi/antrian", response_class=HTMLResponse)
+async def print_queue_fragment(
+    request: Request, service: Service, pages: PageRenderer, reader: Reader
+) -> HTMLResponse:
+    filters, rows = await _queue_rows(request, service)
+    return pages.render(
+        request,
+        "distribution_queue_rows.html",
+        filters=filters,
+        rows=rows,
+        can_act=Role.DISTRIBUTION in reader.roles,
+        refreshed_at=datetime.now(UTC),
+        **lookups(service),
+    )
+
+
+async def _queue_rows(
+    request: Request, service: DistributionService
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    params = request.query_params
+    status_text = params.get("status") or DeliveryStatus.AWAITING_PRINT.value
+    try:
+        status = DeliveryStatus(status_text)
+    except ValueError:
+        raise ValidationFailedError(
+            f"status {status_text!r} is not a delivery status; choose one of "
+            f"{', '.join(s.value for s in DeliveryStatus)}"
+        ) from None
+    village_code = params.get("village_code") or None
+    service_code = params.get("service_code") or None
+    views = await service.queue(status, village_code, service_code)
+    lang = language(request)
+    now = datetime.now(UTC)
+    rows = [
+        {"delivery": view, "age": age_text(view.received_at, lang, now)}
+        for view in views
+    ]
+    filters = {
+        "status": status.value,
+        "village_code": village_code or "",
+        "service_code": service_code or "",
+    }
+    return filters, rows
+
+
+@router.post("/distribusi/kiriman/{application_id}/ambil")
+async def take_delivery(
+    application_id: str, service: Service, clerk: Clerk
+) -> Response:
+    await service.assign(application_id, clerk.subject, clerk.name)
+    return Response(status_code=200, headers=QUEUE_CHANGED)
+
+
+@router.post("/distribusi/kiriman/{application_id}/lepas")
+async def release_delivery(
+    application_id: str, service: Service, clerk: Clerk
+) -> Response:
+    await service.release(application_id, clerk.subject)
+    return Response(status_code=200, headers=QUEUE_CHANGED)
+
+
+@router.post("/distribusi/kiriman/{application_id}/cetak")
+async def mark_printed(application_id: str, service: Service, clerk: Clerk) -> Response:
+    await service.mark_printed(application_id, clerk.subject)
+    return Response(status_code=200, headers=QUEUE_CHANGED)
+
+
+# Dispatch by village
+
+
+@router.get("/distribusi/kirim", response_class=HTMLResponse)
+async def dispatch_page(
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    reader: Reader,
+    village_code: str = "",
+) -> HTMLResponse:
+    return await _render_dispatch(request, service, pages, reader, village_code)
+
+
+@router.post("/distribusi/kirim", response_model=None)
+async def dispatch_form(
+    request: Request, service: Service, pages: PageRenderer, clerk: Clerk
+) -> Response:
+    form = await request.form()
+    village_code = form_text(form, "village_code")
+    chosen = [v for v in form.getlist("application_id") if isinstance(v, str)]
+    lang = language(request)
+    try:
+        batch = BatchDispatchRequest(village_code=village_code, application_ids=chosen)
+        dispatch_list = await service.dispatch_batch(batch, clerk.subject)
+    except ValidationError as error:
+        message = problems_text(error, lang)
+        return await _render_dispatch(
+            request, service, pages, clerk, village_code, error=message, status=422
+        )
+    except ServiceError as error:
+        log.info("dispatch.form_rejected", village_code=village_code, code=error.code)
+        return await _render_dispatch(
+            request,
+            service,
+            pages,
+            clerk,
+            village_code,
+            error=error.message,
+            status=error.status_code,
+        )
+    return RedirectResponse(
+        f"/distribusi/kirim/{dispatch_list['_id']}", status_code=303
+    )
+
+
+async def _render_dispatch(
+    request: Request,
+    service: DistributionService,
+    pages: Pages,
+    principal: Principal,
+    village_code: str,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    village = service.regency.village(village_code) if village_code else None
+    documents = []
+    if village is not None:
+        printed = await service.queue(DeliveryStatus.PRINTED, village.code)
+        documents = [d for d in printed if d.output == Output.A4_DOCUMENT.value]
+    return pages.render(
+        request,
+        "distribution_dispatch.html",
+        status_code=status,
+        village=village,
+        village_code=village_code,
+        documents=documents,
+        error=error,
+        can_act=Role.DISTRIBUTION in principal.roles,
+        **lookups(service),
+    )
+
+
+@router.get("/distribusi/kirim/{dispatch_list_id}", response_class=HTMLResponse)
+async def dispatch_list_page(
+    dispatch_list_id: str,
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    reader: Reader,
+) -> HTMLResponse:
+    dispatch_list = await service.dispatch_list(dispatch_list_id)
+    deliveries = await service.deliveries(dispatch_list["application_ids"])
+    return pages.render(
+        request,
+        "distribution_dispatch_list.html",
+        dispatch_list=dispatch_list,
+        village=service.regency.village(dispatch_list["village_code"]),
+        deliveries=deliveries,
+        **lookups(service),
+    )
+
+
+# Hand-over, appointment and receipt
+
+
+@router.get("/distribusi/serah/{application_id}", response_class=HTMLResponse)
+async def hand_over_page(
+    application_id: str,
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    clerk: Clerk,
+) -> HTMLResponse:
+    delivery = await service.get(application_id)
+    return _render_hand_over(request, service, pages, delivery)
+
+
+@router.post("/distribusi/serah/{application_id}", response_model=None)
+async def hand_over_form(
+    application_id: str,
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    clerk: Clerk,
+) -> Response:
+    form = await request.form()
+    values = {
+        name: form_text(form, name)
+        for name in ("collector_name", "collector_nik", "relationship")
+    }
+    delivery = await service.get(application_id)
+    try:
+        hand_over = HandOverRequest.model_validate(values)
+        await service.hand_over(application_id, hand_over, clerk.subject)
+    except ValidationError as error:
+        message = problems_text(error, language(request))
+        return _render_hand_over(
+            request, service, pages, delivery, values=values, error=message, status=422
+        )
+    except ServiceError as error:
+        log.info(
+            "hand_over.form_rejected", application_id=application_id, code=error.code
+        )
+        return _render_hand_over(
+            request,
+            service,
+            pages,
+            delivery,
+            values=values,
+            error=error.message,
+            status=error.status_code,
+        )
+    return RedirectResponse(
+        f"/distribusi/tanda-terima/{application_id}", status_code=303
+    )
+
+
+@router.post("/distribusi/serah/{application_id}/jadwal", response_model=None)
+async def appointment_form(
+    application_id: str,
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    clerk: Clerk,
+) -> Response:
+    form = await request.form()
+    values = {name: form_text(form, name) for name in ("day", "time", "place")}
+    delivery = await service.get(application_id)
+    try:
+        starts_at = _local_moment(values["day"], values["time"], service)
+        booking = AppointmentRequest(
+            starts_at=starts_at, place=values["place"] or "Kantor Disdukcapil"
+        )
+        await service.schedule_appointment(application_id, booking, clerk.subject)
+    except ValidationError as error:
+        message = problems_text(error, language(request))
+        return _render_hand_over(
+            request,
+            service,
+            pages,
+            delivery,
+            booking=values,
+            error=message,
+            status=422,
+        )
+    except ServiceError as error:
+        return _render_hand_over(
+            request,
+            service,
+            pages,
+            delivery,
+            booking=values,
+            error=error.message,
+            status=error.status_code,
+        )
+    return RedirectResponse(f"/distribusi/serah/{application_id}", status_code=303)
+
+
+def _local_moment(day: str, clock: str, service: DistributionService) -> datetime:
+    """Read a date and a time typed in the regency's time zone."""
+    try:
+        return datetime.combine(
+            date.fromisoformat(day),
+            time.fromisoformat(clock),
+            tzinfo=ZoneInfo(service.regency.timezone),
+        )
+    except ValueError:
+        raise ValidationFailedError(
+            f"the visit date {day!r} and time {clock!r} are not a valid date "
+            "(YYYY-MM-DD) and time (HH:MM); pick them again"
+        ) from None
+
+
+def _render_hand_over(
+    request: Request,
+    service: DistributionService,
+    pages: Pages,
+    delivery: Document,
+    *,
+    values: dict[str, str] | None = None,
+    booking: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    state = DeliveryStatus(delivery["status"])
+    return pages.render(
+        request,
+        "distribution_hand_over.html",
+        status_code=status,
+        delivery=delivery,
+        state=state,
+        can_hand_over=state in (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED),
+        can_book=state
+        in (DeliveryStatus.AWAITING_APPOINTMENT, DeliveryStatus.APPOINTMENT_SCHEDULED),
+        values=values or {},
+        booking=booking or {},
+        error=error,
+        **lookups(service),
+    )
+
+
+@router.get("/distribusi/tanda-terima/{application_id}", response_class=HTMLResponse)
+async def receipt_page(
+    application_id: str,
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    reader: Reader,
+) -> HTMLResponse:
+    delivery = await service.get(application_id)
+    if delivery["status"] != DeliveryStatus.HANDED_OVER.value:
+        raise ValidationFailedError(
+            f"the document of application {application_id} is not handed over "
+            "yet, so it has no receipt; record the hand-over first"
+        )
+    found = await service.search_register(
+        RegisterSearch(number=delivery["register_number"])
+    )
+    entry = next((e for e in found if e.document_id == delivery["document_id"]), None)
+    return pages.render(
+        request,
+        "distribution_receipt.html",
+        delivery=delivery,
+        entry=entry,
+        **lookups(service),
+    )
+
+
+# Register book
+
+
+async def register_results(
+    request: Request, service: DistributionService, search: RegisterSearch
+) -> tuple[list[Any], str | None]:
+    """Run a register search for a page, turning bad criteria into a message."""
+    try:
+        return await service.search_register(search), None
+    except ServiceError as error:
+        log.info("register.search_rejected", code=error.code)
+        return [], error.message
+
+
+def register_page(
+    request: Request,
+    service: DistributionService,
+    search: RegisterSearch,
+    entries: list[Any],
+    error: str | None,
+) -> HTMLResponse:
+    """Render the register book search page (GET /register from a browser)."""
+    pages = get_pages(request)
+    return pages.render(
+        request,
+        "distribution_register.html",
+        search=search,
+        entries=entries,
+        error=error,
+        **lookups(service),
+    )
+
+
+@router.get("/register/hasil", response_class=HTMLResponse)
+async def register_fragment(
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    reader: Reader,
+    search: Annotated[RegisterSearch, Query()],
+) -> HTMLResponse:
+    entries, error = await register_results(request, service, search)
+    if error is not None:
+        raise ValidationFailedError(error)
+    return pages.render(
+        request,
+        "distribution_register_rows.html",
+        search=search,
+        entries=entries,
+        **lookups(service),
+    )
+
+
+@router.get("/register/cetak", response_class=HTMLResponse)
+async def register_print(
+    request: Request,
+    service: Service,
+    pages: PageRenderer,
+    reader: Reader,
+    search: Annotated[RegisterSearch, Query()],
+) -> HTMLResponse:
+    entries = await service.search_register(search, limit=1000)
+    return pages.render(
+        request,
+        "distribution_register_print.html",
+        search=search,
+        entries=entries,
+        printed_at=datetime.now(UTC),
+        **lookups(service),
+    )
