@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.events import EventType
 
@@ -101,3 +101,52 @@ class NotificationView(BaseModel):
     text_en: str
     channels: dict[str, str]
     created_at: datetime
+
+
+class AuthorKind(StrEnum):
+    RESIDENT = "resident"
+    STAFF = "staff"
+
+
+class CodeDelivery(StrEnum):
+    """Outcome of sending one sign-in code."""
+
+    PENDING = "pending"
+    EMAILED = "emailed"
+    # The resident registered only a phone number and no SMS channel exists.
+    CHANNEL_UNAVAILABLE = "channel_unavailable"
+    EXPIRED = "expired"
+
+
+class ChatMessageIn(BaseModel):
+    # A coarse bound on the parsed input. The service checks the 1000-character
+    # limit after removing control characters.
+    text: str = Field(max_length=10_000)
+
+
+class ChatMessageView(BaseModel):
+    seq: int
+    message_id: str
+    author_kind: AuthorKind
+    author: str
+    author_name: str
+    text: str
+    posted_at: datetime
+
+
+class Assignee(BaseModel):
+    username: str
+    name: str
+    at: datetime
+
+
+class ConversationView(BaseModel):
+    application_id: str
+    tracking_code: str
+    service_code: str | None
+    applicant_name: str
+    message_count: int
+    last_message_at: datetime | None
+    last_author_kind: AuthorKind | None
+    unanswered: bool
+    assignee: Assignee | None

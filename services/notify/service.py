@@ -119,6 +119,7 @@ class NotifyService:
             event.subject,
             {
                 "tracking_code": submitted.tracking_code,
+                "service_code": submitted.service_code,
                 **submitted.applicant.model_dump(mode="json"),
             },
         )
@@ -200,14 +201,16 @@ class NotifyService:
             ),
         )
 
-    async def inbox(self, tracking_code: str) -> list[NotificationView]:
+    async def application_id_for(self, tracking_code: str) -> str:
+        """Return the id of the application with this tracking code."""
         recipient = await self._repository.recipient_by_tracking_code(tracking_code)
         if recipient is None:
             raise NotFoundError(
                 f"no messages for tracking code {tracking_code!r}; check the code on "
                 "your receipt"
             )
-        return await self.of_application(recipient["_id"])
+        application_id: str = recipient["_id"]
+        return application_id
 
     async def of_application(self, application_id: str) -> list[NotificationView]:
         documents = await self._repository.of_application(application_id)

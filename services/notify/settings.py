@@ -14,3 +14,5 @@ class NotifySettings(ServiceSettings):
     office_name: str = "Disdukcapil Kabupaten Samosir"
     # Where residents follow their application; linked from every message.
     public_intake_url: str = "http://127.0.0.1:8001"
+    # Unanswered chat messages older than this show as late in the staff list.
+    chat_reply_standard_minutes: int = 60

@@ -2,152 +2,19 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import mailbox
-import uuid
-from collections.abc import AsyncIterator
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
-from fastapi import FastAPI
 
-from services.notify.main import create_app
 from services.notify.service import NotifyService
-from services.notify.settings import NotifySettings
-from shared.devstack import Endpoints
-from shared.events import (
-    Applicant,
-    ApplicationAccepted,
-    ApplicationDrafted,
-    ApplicationSubmitted,
-    Envelope,
-    EventType,
-    Payload,
-    new_event,
-)
-from tests.conftest import settings_values
-from tests.support import running_app
-from tools.samples import birth_deed_application
+from shared.auth import IdentityStore, Role
+from tests.services.notify.conftest import PUBLIC_INTAKE_URL
+from tests.services.notify.notify_support import Application, body_of, mails_about
+from tests.support import staff_headers
 
 pytestmark = pytest.mark.integration
-
-PUBLIC_INTAKE_URL = "http://127.0.0.1:28001"
-
-
-@pytest.fixture(scope="module")
-def maildir(endpoints: Endpoints) -> Path:
-    if endpoints.maildir is None:
-        pytest.skip("the SMTP server's Maildir is unknown, so sent mail is unreadable")
-    return endpoints.maildir
-
-
-@pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def app(endpoints: Endpoints, state_dir: Path) -> AsyncIterator[FastAPI]:
-    settings = NotifySettings(
-        **settings_values(endpoints, state_dir),  # type: ignore[arg-type]
-        smtp_host=endpoints.smtp_host,
-        smtp_port=endpoints.smtp_port,
-        public_intake_url=PUBLIC_INTAKE_URL,
-    )
-    application = create_app(settings)
-    async with running_app(application) as client:
-        application.state.client = client
-        yield application
-
-
-@pytest.fixture
-def client(app: FastAPI) -> httpx.AsyncClient:
-    http: httpx.AsyncClient = app.state.client
-    return http
-
-
-@pytest.fixture
-def service(app: FastAPI) -> NotifyService:
-    notify: NotifyService = app.state.service
-    return notify
-
-
-class Application:
-    """One made-up application and the events about it."""
-
-    def __init__(self, seed: int, *, with_email: bool = True) -> None:
-        self.id = str(uuid.uuid4())
-        code = uuid.uuid4().hex[:8].upper()
-        self.tracking_code = f"UJIN-{code[:4]}-{code[4:]}"
-        self.form = birth_deed_application(seed)
-        person = self.form["applicant"]
-        self.email: str | None = (
-            f"pemohon.{code.lower()}@contoh.localhost" if with_email else None
-        )
-        self.applicant = Applicant(
-            nik=person["nik"], name=person["name"], email=self.email
-        )
-
-    def event(self, event_type: EventType, payload: Payload) -> Envelope:
-        return new_event(
-            source="/test",
-            event_type=event_type,
-            application_id=self.id,
-            payload=payload,
-        )
-
-    def submitted(self) -> Envelope:
-        return self.event(
-            EventType.APPLICATION_SUBMITTED,
-            ApplicationSubmitted(
-                service_code="birth_deed",
-                tracking_code=self.tracking_code,
-                applicant=self.applicant,
-                village_code=self.form["village_code"],
-                form=self.form,
-                files=[],
-            ),
-        )
-
-    def accepted(self) -> Envelope:
-        return self.event(
-            EventType.APPLICATION_ACCEPTED,
-            ApplicationAccepted(
-                service_code="birth_deed",
-                tracking_code=self.tracking_code,
-                applicant=self.applicant,
-                village_code=self.form["village_code"],
-                form=self.form,
-                files=[],
-                actor="loket.uji",
-            ),
-        )
-
-    def drafted(self) -> Envelope:
-        return self.event(
-            EventType.APPLICATION_DRAFTED,
-            ApplicationDrafted(
-                division="pencatatan_sipil", draft={}, actor="operator.uji"
-            ),
-        )
-
-
-def mails_about(maildir: Path, tracking_code: str) -> list[EmailMessage]:
-    """Return the stored emails whose subject names a tracking code."""
-    box = mailbox.Maildir(maildir, create=False)
-    found = []
-    for key in box.iterkeys():
-        message = email.message_from_bytes(
-            box.get_bytes(key), policy=email.policy.default
-        )
-        assert isinstance(message, EmailMessage)
-        if tracking_code in str(message["Subject"]):
-            found.append(message)
-    return found
-
-
-def body_of(message: EmailMessage) -> str:
-    return str(message.get_content())
 
 
 async def notifications_of(
@@ -234,15 +101,19 @@ async def test_redelivered_event_sends_once(
 
 
 async def test_applicant_without_email_in_app_only(
-    service: NotifyService, client: httpx.AsyncClient, maildir: Path
+    service: NotifyService,
+    client: httpx.AsyncClient,
+    identity: IdentityStore,
+    maildir: Path,
 ) -> None:
     application = Application(35, with_email=False)
+    headers = await application.grant_to_applicant(identity)
 
     await service.notify(application.submitted())
     await service.notify(application.accepted())
 
     notifications = await notifications_of(service, application.id)
-    inbox = await client.get(f"/inbox/{application.tracking_code}")
+    inbox = await client.get(f"/inbox/{application.tracking_code}", headers=headers)
     assert [n["channels"] for n in notifications] == [
         {"in_app": "sent", "email": "skipped"},
         {"in_app": "sent", "email": "skipped"},
@@ -295,14 +166,15 @@ async def test_redelivered_parked_event_sent_once(
 
 
 async def test_inbox_lists_messages_in_order(
-    service: NotifyService, client: httpx.AsyncClient
+    service: NotifyService, client: httpx.AsyncClient, identity: IdentityStore
 ) -> None:
     application = Application(38)
+    headers = await application.grant_to_applicant(identity)
     events = [application.submitted(), application.accepted(), application.drafted()]
     for event in events:
         await service.notify(event)
 
-    response = await client.get(f"/inbox/{application.tracking_code}")
+    response = await client.get(f"/inbox/{application.tracking_code}", headers=headers)
 
     messages = response.json()
     assert response.status_code == 200
@@ -318,34 +190,70 @@ async def test_inbox_lists_messages_in_order(
 
 
 async def test_inbox_code_case_insensitive(
-    service: NotifyService, client: httpx.AsyncClient
+    service: NotifyService, client: httpx.AsyncClient, identity: IdentityStore
 ) -> None:
     application = Application(39)
+    headers = await application.grant_to_applicant(identity)
     await service.notify(application.submitted())
 
-    response = await client.get(f"/inbox/{application.tracking_code.lower()}")
+    response = await client.get(
+        f"/inbox/{application.tracking_code.lower()}", headers=headers
+    )
 
     assert response.status_code == 200
     assert len(response.json()) == 1
 
 
-async def test_inbox_unknown_code_not_found(client: httpx.AsyncClient) -> None:
-    response = await client.get("/inbox/ZZZZ-ZZZZ-ZZZZ")
+async def test_inbox_unknown_code_not_found(
+    client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    headers = await Application(41).grant_to_applicant(identity)
+
+    response = await client.get("/inbox/ZZZZ-ZZZZ-ZZZZ", headers=headers)
 
     assert response.status_code == 404
     assert "ZZZZ-ZZZZ-ZZZZ" in response.json()["message"]
 
 
 async def test_staff_list_shows_channel_states(
-    service: NotifyService, client: httpx.AsyncClient
+    service: NotifyService, client: httpx.AsyncClient, identity: IdentityStore
 ) -> None:
     application = Application(40)
+    headers = await staff_headers(identity, Role.FRONT_OFFICE)
     await service.notify(application.submitted())
 
-    response = await client.get(f"/applications/{application.id}/notifications")
+    response = await client.get(
+        f"/applications/{application.id}/notifications", headers=headers
+    )
 
     [notification] = response.json()
     assert response.status_code == 200
     assert notification["application_id"] == application.id
     assert notification["tracking_code"] == application.tracking_code
     assert notification["channels"] == {"in_app": "sent", "email": "sent"}
+
+
+async def test_inbox_other_resident_not_found(
+    service: NotifyService, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    application = Application(42)
+    await application.grant_to_applicant(identity)
+    other_headers = await Application(43).grant_to_applicant(identity)
+    await service.notify(application.submitted())
+
+    response = await client.get(
+        f"/inbox/{application.tracking_code}", headers=other_headers
+    )
+
+    assert response.status_code == 404
+    assert application.id in response.json()["message"]
+
+
+async def test_recipient_keeps_service_code(service: NotifyService) -> None:
+    application = Application(44)
+
+    await service.notify(application.submitted())
+
+    recipient = await service._repository.recipient(application.id)
+    assert recipient is not None
+    assert recipient["service_code"] == "birth_deed"
