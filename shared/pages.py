@@ -41,8 +41,16 @@ MONTHS_EN = (
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
     "script-src 'self'; connect-src 'self'; frame-ancestors 'self'; "
-    "form-action 'self'; base-uri 'none'; object-src 'self'"
+    "form-action 'self' {services}; base-uri 'none'; object-src 'self'"
 )
+
+
+def content_security_policy(settings: ServiceSettings) -> str:
+    """The pages' policy; forms may post to (and be redirected to) the services."""
+    origins = sorted(
+        {"/".join(url.split("/")[:3]) for url in settings.service_urls.values()}
+    )
+    return CONTENT_SECURITY_POLICY.format(services=" ".join(origins))
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,10 @@ class Pages:
     def _format_date(self, value: Any, lang: str = "id") -> str:
         if value is None or value == "":
             return "-"
+        if isinstance(value, datetime):
+            # A moment's date is the date in the regency, not in UTC.
+            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+            value = moment.astimezone(self.timezone).date()
         text = str(value)[:10]
         year, month, day = (int(part) for part in text.split("-"))
         months = MONTHS_EN if lang == "en" else MONTHS_ID
@@ -233,6 +245,7 @@ def install_pages(app: FastAPI, pages: Pages, static: Path | None = None) -> Non
         )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.pages = pages
+    policy = content_security_policy(pages.settings)
 
     @app.middleware("http")
     async def security_headers(
@@ -240,9 +253,7 @@ def install_pages(app: FastAPI, pages: Pages, static: Path | None = None) -> Non
     ) -> Response:
         response = await call_next(request)
         if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault(
-                "content-security-policy", CONTENT_SECURITY_POLICY
-            )
+            response.headers.setdefault("content-security-policy", policy)
             response.headers.setdefault("cache-control", "no-store")
             response.headers.setdefault("x-frame-options", "SAMEORIGIN")
         response.headers.setdefault("x-content-type-options", "nosniff")
