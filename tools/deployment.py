@@ -33,6 +33,9 @@ SERVICES: dict[str, tuple[str, int]] = {
     "distribution": ("DOMPAK_DISTRIBUTION_PORT", 8004),
     "notify": ("DOMPAK_NOTIFY_PORT", 8005),
 }
+# Every browser, test and demo reaches a local deployment from 127.0.0.1,
+# so the per-address limit on sign-in codes is raised for them.
+LOCAL_SIGN_IN_LIMITS = {"DOMPAK_SIGN_IN_CODES_PER_CLIENT": "1000"}
 READY_TIMEOUT_SECONDS = 120.0
 STOP_GRACE_SECONDS = 15.0
 

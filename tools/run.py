@@ -11,13 +11,13 @@ from types import FrameType
 
 from shared.logging import configure_logging
 from tools.accounts import LOCAL_PASSWORD, ensure_local_accounts
-from tools.deployment import REPOSITORY, LocalDeployment
+from tools.deployment import LOCAL_SIGN_IN_LIMITS, REPOSITORY, LocalDeployment
 
 
 def main() -> int:
     configure_logging("run", log_format="console", level="INFO")
     state_dir = Path(os.environ.get("DOMPAK_STATE_DIR", REPOSITORY / "var")).resolve()
-    deployment = LocalDeployment(state_dir)
+    deployment = LocalDeployment(state_dir, environ=dict(LOCAL_SIGN_IN_LIMITS))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

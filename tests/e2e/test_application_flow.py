@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import mailbox
 import re
@@ -19,8 +20,9 @@ from shared.devstack import Endpoints
 from shared.events import Envelope, Topic
 from shared.settings import REPOSITORY
 from tests.support import flip_signed_byte, wait_until_consumed
+from tools.accounts import ensure_local_accounts
 from tools.demo import Demo
-from tools.deployment import LocalDeployment, service_url
+from tools.deployment import LOCAL_SIGN_IN_LIMITS, LocalDeployment, service_url
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +42,11 @@ STATE_CHANGES = 11
 def deployment(
     endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalDeployment]:
-    environ = {**PORTS, "DOMPAK_CONSUMER_RETRY_BASE_SECONDS": "0.05"}
+    environ = {
+        **PORTS,
+        **LOCAL_SIGN_IN_LIMITS,
+        "DOMPAK_CONSUMER_RETRY_BASE_SECONDS": "0.05",
+    }
     state = tmp_path_factory.mktemp("deployment")
     running = LocalDeployment(state, endpoints=endpoints, environ=environ)
     try:
@@ -51,14 +57,28 @@ def deployment(
 
 
 @pytest.fixture(scope="module")
-def flow(deployment: LocalDeployment) -> dict[str, Any]:
-    """Carry one application from submission to the register book."""
+def demo(deployment: LocalDeployment) -> Iterator[Demo]:
+    """The resident and the local staff accounts, signed in over HTTP."""
     output = deployment.state_dir / "out"
     output.mkdir()
     catalogue = load_catalogue(REPOSITORY / "config" / "catalogue.toml")
+    asyncio.run(ensure_local_accounts(deployment.settings()))
+    maildir = Path(deployment.started_environment["DOMPAK_MAILDIR"])
     with httpx.Client(timeout=60) as client:
-        demo = Demo(client, output, "kepala-dinas-lokal", catalogue, deployment.environ)
-        return demo.run("birth_deed", seed=7)
+        yield Demo(
+            client,
+            output,
+            "kepala-dinas-lokal",
+            catalogue,
+            maildir,
+            deployment.environ,
+        )
+
+
+@pytest.fixture(scope="module")
+def flow(demo: Demo) -> dict[str, Any]:
+    """Carry one application from submission to the register book."""
+    return demo.run("birth_deed", seed=7)
 
 
 def url(name: str) -> str:
@@ -90,8 +110,13 @@ def test_flow_pdf_fails_after_one_byte_changed(
     assert not report.trusted
 
 
-def test_public_verification_reports_genuine_and_active(flow: dict[str, Any]) -> None:
-    approval = httpx.get(f"{url('signing')}/approvals/{flow['application_id']}").json()
+def test_public_verification_reports_genuine_and_active(
+    flow: dict[str, Any], demo: Demo
+) -> None:
+    approval = httpx.get(
+        f"{url('signing')}/approvals/{flow['application_id']}",
+        headers=demo.staff("kadis"),
+    ).json()
     result = httpx.get(f"{url('signing')}/v/{approval['document_id']}").json()
     assert result["genuine"] is True
     assert result["active"] is True
@@ -119,8 +144,11 @@ def test_pdf_check_spots_tampered_copy(flow: dict[str, Any]) -> None:
     assert forged["intact"] is False
 
 
-def test_timeline_shows_every_stage_once(flow: dict[str, Any]) -> None:
-    view = httpx.get(f"{url('intake')}/track/{flow['tracking_code']}").json()
+def test_timeline_shows_every_stage_once(flow: dict[str, Any], demo: Demo) -> None:
+    view = httpx.get(
+        f"{url('intake')}/track/{flow['tracking_code']}",
+        headers=demo.resident(flow["applicant"]),
+    ).json()
     statuses = [entry["status"] for entry in view["timeline"]]
     assert statuses[0] == "submitted"
     assert statuses[-1] == "completed"
@@ -129,10 +157,11 @@ def test_timeline_shows_every_stage_once(flow: dict[str, Any]) -> None:
 
 
 def test_notify_emails_every_state_change(
-    flow: dict[str, Any], endpoints: Endpoints
+    flow: dict[str, Any], endpoints: Endpoints, demo: Demo
 ) -> None:
     notifications = httpx.get(
-        f"{url('notify')}/applications/{flow['application_id']}/notifications"
+        f"{url('notify')}/applications/{flow['application_id']}/notifications",
+        headers=demo.staff("loket"),
     ).json()
     emailed = [n for n in notifications if n["channels"]["email"] == "sent"]
     assert len(notifications) == STATE_CHANGES
@@ -158,14 +187,17 @@ def _published(bootstrap: str, topic: str, application_id: str) -> list[bytes]:
 
 
 def test_redelivered_events_change_nothing(
-    flow: dict[str, Any], endpoints: Endpoints
+    flow: dict[str, Any], endpoints: Endpoints, demo: Demo
 ) -> None:
     application_id = flow["application_id"]
-    case_before = httpx.get(f"{url('verification')}/cases/{application_id}").json()
-    notes_before = httpx.get(
-        f"{url('notify')}/applications/{application_id}/notifications"
-    ).json()
-    timeline_before = httpx.get(f"{url('intake')}/track/{flow['tracking_code']}").json()
+    case = f"{url('verification')}/cases/{application_id}"
+    notes = f"{url('notify')}/applications/{application_id}/notifications"
+    track = f"{url('intake')}/track/{flow['tracking_code']}"
+    operator, front_office = demo.staff("operator"), demo.staff("loket")
+    resident = demo.resident(flow["applicant"])
+    case_before = httpx.get(case, headers=operator).json()
+    notes_before = httpx.get(notes, headers=front_office).json()
+    timeline_before = httpx.get(track, headers=resident).json()
 
     producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap)
     for topic in (Topic.INTAKE, Topic.VERIFICATION, Topic.SIGNING, Topic.DISTRIBUTION):
@@ -181,11 +213,9 @@ def test_redelivered_events_change_nothing(
     }.items():
         wait_until_consumed(endpoints.kafka_bootstrap, group, [str(t) for t in topics])
 
-    case_after = httpx.get(f"{url('verification')}/cases/{application_id}").json()
-    notes_after = httpx.get(
-        f"{url('notify')}/applications/{application_id}/notifications"
-    ).json()
-    timeline_after = httpx.get(f"{url('intake')}/track/{flow['tracking_code']}").json()
+    case_after = httpx.get(case, headers=operator).json()
+    notes_after = httpx.get(notes, headers=front_office).json()
+    timeline_after = httpx.get(track, headers=resident).json()
     assert case_after == case_before
     assert json.dumps(notes_after) == json.dumps(notes_before)
     assert timeline_after["timeline"] == timeline_before["timeline"]
@@ -206,14 +236,10 @@ NUMBER_PATTERNS = {
 
 @pytest.mark.parametrize("service_code", sorted(NUMBER_PATTERNS))
 def test_service_reaches_its_end(
-    service_code: str, deployment: LocalDeployment, flow: dict[str, Any]
+    service_code: str, deployment: LocalDeployment, demo: Demo, flow: dict[str, Any]
 ) -> None:
-    output = deployment.state_dir / "out"
-    catalogue = load_catalogue(REPOSITORY / "config" / "catalogue.toml")
     ca = (deployment.state_dir / "pki" / "ca-certificate.pem").read_bytes()
-    with httpx.Client(timeout=60) as client:
-        demo = Demo(client, output, "kepala-dinas-lokal", catalogue, deployment.environ)
-        result = demo.run(service_code, seed=11)
+    result = demo.run(service_code, seed=11)
     report = verify_signed_pdf(Path(result["document_pdf"]).read_bytes(), [ca])
     assert result["status"] == "completed"
     assert re.match(NUMBER_PATTERNS[service_code], result["register_number"])
