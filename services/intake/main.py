@@ -8,11 +8,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.intake import agents, api, pages, portal, sign_in, village
+from services.intake import agents, api, pages
 from services.intake.drafts import DraftStore
 from services.intake.files import ImageCleaner
 from services.intake.forms import check_catalogue
 from services.intake.forms.fields import RegencyAreas
+from services.intake.portal import pages as portal
+from services.intake.portal import sign_in, village
 from services.intake.repository import ApplicationRepository, ResidentRepository
 from services.intake.residents import ResidentSignIn
 from services.intake.service import IntakeService

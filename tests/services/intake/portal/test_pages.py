@@ -19,7 +19,7 @@ from pymongo import MongoClient
 
 from services.intake.drafts import draft_id
 from services.intake.main import create_app
-from services.intake.portal_form import to_values
+from services.intake.portal.form import to_values
 from services.intake.settings import IntakeSettings
 from shared.auth import IdentityStore, Role
 from shared.broker import EventPublisher

@@ -5,7 +5,7 @@ status pages and the receipt need a resident or village official session,
 and a page about one application returns 404 unless that principal was
 granted access to it.
 
-Photos go through the resumable uploads of portal_uploads.py.
+Photos go through the resumable uploads of uploads.py.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import structlog
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from services.intake import portal_uploads
 from services.intake.api import Service
 from services.intake.drafts import DraftStore, owner_of
 from services.intake.forms import FORMS
-from services.intake.portal_form import build_fields, row_count, to_document, to_values
-from services.intake.portal_text import (
+from services.intake.portal import uploads as upload_routes
+from services.intake.portal.form import build_fields, row_count, to_document, to_values
+from services.intake.portal.text import (
     condition_text,
     days_text,
     output_text,
@@ -33,7 +33,7 @@ from services.intake.portal_text import (
     required_codes,
     service_summary,
 )
-from services.intake.portal_uploads import (
+from services.intake.portal.uploads import (
     Drafts,
     UploadRequest,
     check_field,
@@ -57,7 +57,7 @@ from shared.pages import Pages, language
 log = structlog.get_logger()
 
 router = APIRouter(include_in_schema=False)
-router.include_router(portal_uploads.router)
+router.include_router(upload_routes.router)
 
 # The newest applications listed on the home page.
 MAX_LISTED_APPLICATIONS = 20

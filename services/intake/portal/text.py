@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from services.intake.form_labels import FIELD_LABELS
-from services.intake.portal_form import OPTION_LABELS
+from services.intake.portal.form import OPTION_LABELS
 from shared.catalogue import Condition, FormValueError, Output, ServiceEntry
 
 Text = tuple[str, str]
