@@ -9,11 +9,12 @@ STAMP := $(VENV)/.installed
 SOURCES := shared services tools tests bench
 
 .DEFAULT_GOAL := help
-.PHONY: help install servers run demo test unit lint format typecheck servers-up servers-down clean
+.PHONY: help install servers run demo screenshots test unit lint format typecheck servers-up servers-down clean
 
 help:
 	@echo "make run        start the servers and all services (Ctrl-C stops)"
 	@echo "make demo       drive one synthetic application of every service end to end"
+	@echo "make screenshots  save the main pages at phone and desktop widths in docs/screenshots"
 	@echo "make test       lint, type-check and run every test on real servers"
 	@echo "make unit       run only the tests that need no server"
 	@echo "make format     apply ruff format"
@@ -35,6 +36,9 @@ run: servers
 
 demo: servers
 	$(BIN)/python -m tools.demo
+
+screenshots: servers
+	$(BIN)/python -m tools.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(SOURCES)
