@@ -60,7 +60,7 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def deployment(
     endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalDeployment]:
@@ -80,7 +80,7 @@ def deployment(
         running.stop()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
