@@ -1,9 +1,10 @@
 """Pages of the verification service: operator and verifier queues, case desk.
 
 Queues refresh their table every 5 s through a fragment route. Actions on the
-case page are htmx posts that return the fragment they replace. Errors other
-than draft problems are returned as JSON, which the page shows in its
-message area.
+case page are htmx posts. One that changes the case's status returns the whole
+case view and retargets the swap to it, so the status line shows the new
+status; a rejected draft or reason returns only its form. Other errors are
+returned as JSON, which the page shows in its message area.
 """
 
 from __future__ import annotations
@@ -306,11 +307,28 @@ def _draft_context(
     return {"groups": groups, "problems": by_field, "general_problems": general}
 
 
+def _queue_path(staff: Principal, status: str) -> str:
+    """Return the queue a case's back link leads to, one the staff member can read."""
+    readers = {
+        OPERATOR_QUEUE.path: frozenset({Role.OPERATOR, Role.OPS}),
+        VERIFIER_QUEUE.path: frozenset({Role.VERIFIER, Role.OPS}),
+    }
+    preferred = (
+        OPERATOR_QUEUE.path
+        if status == CaseStatus.AWAITING_DRAFT
+        else VERIFIER_QUEUE.path
+    )
+    if staff.has_any(readers[preferred]):
+        return preferred
+    return next(path for path, roles in readers.items() if staff.has_any(roles))
+
+
 def _case_context(request: Request, staff: Principal, case: Document) -> dict[str, Any]:
     service = _service(request)
     view = to_view(case)
     context: dict[str, Any] = {
         "case": view,
+        "queue_path": _queue_path(staff, case["status"]),
         "timing": timing(_pages(request), service, view),
         "form_groups": grouped(case["form"]),
         "draft_groups": grouped(case["draft"]) if case["draft"] else [],
@@ -389,9 +407,21 @@ async def release(request: Request, application_id: str, staff: CaseWorker) -> R
     return _assignee_fragment(request, staff, case)
 
 
-def _done(request: Request, case: Document, message: tuple[str, str]) -> HTMLResponse:
+# htmx swaps the returned case view over the old one, whichever form was sent,
+# and scrolls to the top, where the new status and the outcome are shown.
+WHOLE_CASE = {"HX-Retarget": "#kasus", "HX-Reswap": "outerHTML show:window:top"}
+
+
+def _done(
+    request: Request, staff: Principal, case: Document, message: tuple[str, str]
+) -> HTMLResponse:
+    """Render the whole case view after an action, with its outcome on top."""
     return _pages(request).render(
-        request, "_done.html", case=to_view(case), message=message
+        request,
+        "_case_view.html",
+        headers=WHOLE_CASE,
+        done=message,
+        **_case_context(request, staff, case),
     )
 
 
@@ -428,13 +458,13 @@ async def record_draft(
             case=to_view(case),
             **_draft_context(service, case, draft, problems),
         )
-    return _done(request, recorded, DONE["drafted"])
+    return _done(request, staff, recorded, DONE["drafted"])
 
 
 @router.post("/kasus/{application_id}/sesuai")
 async def verify(request: Request, application_id: str, staff: Verifier) -> Response:
     case = await _service(request).verify(application_id, staff.subject)
-    return _done(request, case, DONE["verified"])
+    return _done(request, staff, case, DONE["verified"])
 
 
 @router.post("/kasus/{application_id}/kembalikan")
@@ -458,4 +488,4 @@ async def return_case(
     case = await _service(request).return_to_operator(
         application_id, checked.reason, staff.subject
     )
-    return _done(request, case, DONE["returned"])
+    return _done(request, staff, case, DONE["returned"])

@@ -48,6 +48,12 @@ def draft_fields(draft: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def status_badge(html: str) -> str | None:
+    """Return the status shown in the case view's status line."""
+    match = re.search(r"<dt>Status</dt><dd><span class=\"badge\">([^<]*)</span>", html)
+    return match[1] if match else None
+
+
 def input_value(html: str, name: str) -> str | None:
     match = re.search(rf'<input name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
     return match[1] if match else None
@@ -299,6 +305,78 @@ async def test_verify_from_page(
     assert "Kepala Dinas" in response.text
     assert stored["status"] == "verified"
     assert stored["verified_by"] == verifier.username
+
+
+async def test_draft_action_swaps_whole_case_view(
+    service: VerificationService, operator: Staff
+) -> None:
+    application_id = await opened(service)
+    page = await operator.client.get(f"/kasus/{application_id}", headers=PAGE)
+
+    response = await operator.client.post(
+        f"/kasus/{application_id}/draf", data=draft_fields(valid_draft()), headers=HTMX
+    )
+
+    html = response.text
+    assert status_badge(page.text) == "Menunggu draf"
+    assert '<div id="kasus">' in page.text
+    assert response.status_code == 200
+    assert response.headers["hx-retarget"] == "#kasus"
+    assert response.headers["hx-reswap"].startswith("outerHTML")
+    assert '<div id="kasus">' in html
+    assert "<html" not in html
+    assert status_badge(html) == "Menunggu verifikasi"
+    assert "Draf tercatat" in html
+    assert 'name="draft.' not in html
+    assert valid_draft()["mother_name"] in html
+    assert 'href="/operator"' in html
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "status", "outcome"),
+    [
+        ("sesuai", {}, "Terverifikasi", "Kepala Dinas"),
+        ("kembalikan", {"reason": "Tanggal lahir keliru"}, "Menunggu draf", "Dikemb"),
+    ],
+    ids=["verify", "return"],
+)
+async def test_verifier_action_swaps_whole_case_view(
+    service: VerificationService,
+    operator: Staff,
+    verifier: Staff,
+    action: str,
+    data: dict[str, str],
+    status: str,
+    outcome: str,
+) -> None:
+    application_id = await drafted(service, operator)
+
+    response = await verifier.client.post(
+        f"/kasus/{application_id}/{action}", data=data, headers=HTMX
+    )
+
+    html = response.text
+    assert response.status_code == 200
+    assert response.headers["hx-retarget"] == "#kasus"
+    assert status_badge(html) == status
+    assert outcome in html
+    assert 'id="putusan"' not in html
+    assert "Sesuai, teruskan" not in html
+
+
+async def test_rejected_reason_swaps_only_panel(
+    service: VerificationService, operator: Staff, verifier: Staff
+) -> None:
+    application_id = await drafted(service, operator)
+
+    response = await verifier.client.post(
+        f"/kasus/{application_id}/kembalikan", data={"reason": "x"}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    assert "hx-retarget" not in response.headers
+    assert 'id="kasus"' not in response.text
+    assert 'id="putusan"' in response.text
 
 
 async def test_return_without_reason_shows_error(
