@@ -15,6 +15,15 @@ from fastapi.responses import HTMLResponse
 from pydantic import SecretStr
 
 from services.signing.api import Service
+from services.signing.desk_errors import (
+    LONG_PASSPHRASE,
+    MISSING_PASSPHRASE,
+    NOTHING_SELECTED,
+    REASON_LENGTH,
+    batch_item_error,
+    desk_errors,
+    page_problem,
+)
 from services.signing.documents import TEMPLATES
 from services.signing.schemas import MAX_BATCH, ApprovalView
 from services.signing.service import SigningService
@@ -241,24 +250,18 @@ async def approval_queue_rows(
     )
 
 
-def passphrase_from(value: str) -> SecretStr:
+def passphrase_from(request: Request, value: str) -> SecretStr:
     if not value:
-        raise ValidationFailedError(
-            "the signing passphrase is missing; type it in the passphrase field"
-        )
+        raise page_problem(request, MISSING_PASSPHRASE)
     if len(value) > 200:
-        raise ValidationFailedError(
-            "the signing passphrase is longer than 200 characters; check what was typed"
-        )
+        raise page_problem(request, LONG_PASSPHRASE)
     return SecretStr(value)
 
 
-def reason_from(value: str) -> str:
+def reason_from(request: Request, value: str) -> str:
     reason = value.strip()
     if not 3 <= len(reason) <= 500:
-        raise ValidationFailedError(
-            "the reason must be 3 to 500 characters; write what must change and why"
-        )
+        raise page_problem(request, REASON_LENGTH)
     return reason
 
 
@@ -273,18 +276,28 @@ async def sign_batch(
     """Sign the selected applications with one passphrase; report each item."""
     ids = list(dict.fromkeys(application_id or []))
     if not ids:
-        raise ValidationFailedError(
-            "no application is selected; tick the ones to sign in the queue"
-        )
+        raise page_problem(request, NOTHING_SELECTED)
     if len(ids) > MAX_BATCH:
-        raise ValidationFailedError(
-            f"{len(ids)} applications are selected; sign at most {MAX_BATCH} at once"
+        too_many = (
+            f"{len(ids)} permohonan dipilih; tanda tangani paling banyak "
+            f"{MAX_BATCH} sekaligus.",
+            f"{len(ids)} applications are selected; sign at most {MAX_BATCH} at once.",
         )
-    result = await service.approve_batch(
-        ids, principal.subject, passphrase_from(passphrase)
-    )
+        raise page_problem(request, too_many)
+    secret = passphrase_from(request, passphrase)
+    async with desk_errors(request):
+        result = await service.approve_batch(ids, principal.subject, secret)
+    errors = {
+        item.application_id: batch_item_error(request, item)
+        for item in result.items
+        if not item.signed
+    }
     return pages_of(request).render(
-        request, "_batch_result.html", result=result, headers=QUEUE_CHANGED
+        request,
+        "_batch_result.html",
+        result=result,
+        errors=errors,
+        headers=QUEUE_CHANGED,
     )
 
 
@@ -313,10 +326,11 @@ async def approval_page(
 
 @router.get("/persetujuan/{application_id}/pratinjau.pdf")
 async def approval_preview(
-    application_id: str, service: Service, principal: QueueReader
+    application_id: str, request: Request, service: Service, principal: QueueReader
 ) -> Response:
     """Render the document as it will print, unsigned and stamped PRATINJAU."""
-    pdf = await service.preview_pdf(application_id)
+    async with desk_errors(request, application_id):
+        pdf = await service.preview_pdf(application_id)
     return Response(
         content=pdf,
         media_type="application/pdf",
@@ -335,9 +349,9 @@ async def approve_and_sign(
     principal: Head,
     passphrase: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    signed = await service.approve(
-        application_id, principal.subject, passphrase_from(passphrase)
-    )
+    secret = passphrase_from(request, passphrase)
+    async with desk_errors(request, application_id):
+        signed = await service.approve(application_id, principal.subject, secret)
     return pages_of(request).render(
         request, "_action_result.html", view=service.view(signed)
     )
@@ -351,9 +365,11 @@ async def return_page_action(
     principal: Head,
     reason: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    returned = await service.return_to_operator(
-        application_id, reason_from(reason), principal.subject
-    )
+    checked = reason_from(request, reason)
+    async with desk_errors(request, application_id):
+        returned = await service.return_to_operator(
+            application_id, checked, principal.subject
+        )
     return pages_of(request).render(
         request, "_action_result.html", view=service.view(returned)
     )
@@ -367,9 +383,9 @@ async def reject_page_action(
     principal: Head,
     reason: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    rejected = await service.reject(
-        application_id, reason_from(reason), principal.subject
-    )
+    checked = reason_from(request, reason)
+    async with desk_errors(request, application_id):
+        rejected = await service.reject(application_id, checked, principal.subject)
     return pages_of(request).render(
         request, "_action_result.html", view=service.view(rejected)
     )
@@ -379,7 +395,8 @@ async def reject_page_action(
 async def take_page_action(
     application_id: str, request: Request, service: Service, principal: Head
 ) -> HTMLResponse:
-    taken = await service.assign(application_id, principal.subject, principal.name)
+    async with desk_errors(request, application_id):
+        taken = await service.assign(application_id, principal.subject, principal.name)
     return pages_of(request).render(
         request,
         "_assignee.html",
@@ -393,7 +410,8 @@ async def take_page_action(
 async def release_page_action(
     application_id: str, request: Request, service: Service, principal: Head
 ) -> HTMLResponse:
-    released = await service.release(application_id, principal.subject)
+    async with desk_errors(request, application_id):
+        released = await service.release(application_id, principal.subject)
     return pages_of(request).render(
         request,
         "_assignee.html",

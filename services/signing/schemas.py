@@ -84,6 +84,9 @@ class BatchItemResult(BaseModel):
     signed: bool
     register_number: str | None
     error: str | None
+    # The failure's error code (as in an error response), for callers that
+    # word the failure themselves; "internal_error" for a server fault.
+    error_code: str | None = None
 
 
 class BatchApproveResult(BaseModel):

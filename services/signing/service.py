@@ -334,7 +334,9 @@ class SigningService:
                 application_id=application_id,
                 code=error.code,
             )
-            return _batch_failure(application_id, tracking_code, error.message)
+            return _batch_failure(
+                application_id, tracking_code, error.message, error.code
+            )
         except Exception as error:
             # Any failure of one item is reported, and the batch goes on.
             log.error(
@@ -348,6 +350,7 @@ class SigningService:
                 tracking_code,
                 "signing failed because of a server error, which is logged; "
                 "try this application again on its own",
+                "internal_error",
             )
         return BatchItemResult(
             application_id=application_id,
@@ -757,7 +760,7 @@ def to_view(
 
 
 def _batch_failure(
-    application_id: str, tracking_code: str | None, message: str
+    application_id: str, tracking_code: str | None, message: str, code: str
 ) -> BatchItemResult:
     return BatchItemResult(
         application_id=application_id,
@@ -765,6 +768,7 @@ def _batch_failure(
         signed=False,
         register_number=None,
         error=message,
+        error_code=code,
     )
 
 

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.integration
 HTML = {"accept": "text/html"}
 # htmx sends this header; errors then come back as JSON for the flash area.
 HTMX = {"hx-request": "true"}
+ENGLISH = {"cookie": "lang=en"}
 
 
 @pytest.fixture
@@ -165,10 +166,168 @@ async def test_page_sign_wrong_passphrase_refused(
     approval = await signing_app.state.service.get(application_id)
 
     assert wrong.status_code == 403
-    assert "passphrase" in wrong.json()["message"]
+    assert wrong.json()["message"].startswith("Frasa sandi tanda tangan salah")
+    assert wrong.json()["error"] == "signing_passphrase_invalid"
     assert missing.status_code == 422
-    assert "missing" in missing.json()["message"]
+    assert "belum diisi" in missing.json()["message"]
     assert approval["status"] == "awaiting_approval"
+
+
+async def test_page_errors_in_english_page(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    application_id = await open_approval(signing_app)
+    headers = await head(identity) | HTMX | ENGLISH
+
+    wrong = await client.post(
+        f"/persetujuan/{application_id}/setujui",
+        data={"passphrase": "bukan-frasa-ini"},
+        headers=headers,
+    )
+    short = await client.post(
+        f"/persetujuan/{application_id}/kembalikan",
+        data={"reason": "x"},
+        headers=headers,
+    )
+
+    assert wrong.status_code == 403
+    assert wrong.json()["message"].startswith("The signing passphrase is wrong")
+    assert short.status_code == 422
+    assert "3 to 500 characters" in short.json()["message"]
+
+
+async def test_api_keeps_english_passphrase_message(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    application_id = await open_approval(signing_app)
+
+    response = await client.post(
+        f"/approvals/{application_id}/approve",
+        json={"passphrase": "bukan-frasa-ini"},
+        headers=await head(identity),
+    )
+
+    assert response.status_code == 403
+    assert response.json()["message"] == (
+        "the signing passphrase is wrong; ask the head of office to enter it again"
+    )
+
+
+async def test_page_paused_after_wrong_passphrases(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    application_id = await open_approval(signing_app)
+    headers = await head(identity) | HTMX
+    settings = signing_app.state.settings
+    wrong = {"passphrase": "bukan-frasa-ini"}
+
+    for _ in range(settings.max_failed_passphrases):
+        refused = await client.post(
+            f"/persetujuan/{application_id}/setujui", data=wrong, headers=headers
+        )
+        assert refused.status_code == 403
+    paused = await client.post(
+        f"/persetujuan/{application_id}/setujui",
+        data={"passphrase": SIGNING_PASSPHRASE},
+        headers=headers,
+    )
+
+    message = paused.json()["message"]
+    assert paused.status_code == 429
+    assert message.startswith("Penandatanganan dijeda")
+    assert f"salah {settings.max_failed_passphrases} kali" in message
+    assert (await signing_app.state.service.get(application_id))[
+        "status"
+    ] == "awaiting_approval"
+
+
+async def test_page_taken_by_other_head(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    application_id = await open_approval(signing_app)
+    mine = await head(identity) | HTMX
+    other = await head(identity) | HTMX
+
+    taken = await client.post(f"/persetujuan/{application_id}/ambil", headers=mine)
+    stolen = await client.post(f"/persetujuan/{application_id}/ambil", headers=other)
+    foreign_release = await client.post(
+        f"/persetujuan/{application_id}/lepas", headers=other
+    )
+
+    holder = (await signing_app.state.service.get(application_id))["assignee"]
+    assert taken.status_code == 200
+    assert stolen.status_code == 409
+    assert stolen.json()["message"].startswith(
+        f"Permohonan ini sedang dikerjakan oleh {holder['name']}"
+    )
+    assert foreign_release.status_code == 409
+    assert holder["name"] in foreign_release.json()["message"]
+
+
+async def test_page_item_changed_meanwhile(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    application_id = await open_approval(signing_app)
+    headers = await head(identity)
+    await client.post(
+        f"/approvals/{application_id}/reject",
+        json={"reason": "Berkas tidak sah"},
+        headers=headers,
+    )
+
+    response = await client.post(
+        f"/persetujuan/{application_id}/setujui",
+        data={"passphrase": SIGNING_PASSPHRASE},
+        headers=headers | HTMX,
+    )
+
+    assert response.status_code == 409
+    assert "sudah ditolak" in response.json()["message"]
+    assert "cannot" not in response.json()["message"]
+
+
+async def test_page_draft_not_printable(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    application_id = await open_approval(signing_app)
+    service: SigningService = signing_app.state.service
+    # A draft that stopped fitting its template after it was queued, as when
+    # the template changes between verification and signing.
+    await service._repository.approvals.collection.update_one(
+        {"_id": application_id}, {"$unset": {"draft.child_name": ""}}
+    )
+    headers = await head(identity)
+
+    page = await client.post(
+        f"/persetujuan/{application_id}/setujui",
+        data={"passphrase": SIGNING_PASSPHRASE},
+        headers=headers | HTMX,
+    )
+    batch = await client.post(
+        "/persetujuan/tandatangani",
+        data={"application_id": [application_id], "passphrase": SIGNING_PASSPHRASE},
+        headers=headers | HTMX,
+    )
+    api = await client.post(
+        "/approvals/batch-approve",
+        json={"application_ids": [application_id], "passphrase": SIGNING_PASSPHRASE},
+        headers=headers,
+    )
+    numbers = await service._repository.numbers.count_documents(
+        {"application_id": application_id}
+    )
+
+    item = api.json()["items"][0]
+    assert page.status_code == 422
+    assert page.json()["message"].startswith("Draf permohonan ini tidak dapat dicetak")
+    assert "child_name" in page.json()["message"]
+    assert batch.status_code == 200
+    assert "draf tidak dapat dicetak" in batch.text
+    assert "cannot be printed" not in batch.text
+    assert item["error_code"] == "validation_failed"
+    assert "cannot be printed" in item["error"]
+    assert (await service.get(application_id))["status"] == "awaiting_approval"
+    assert numbers == 0
 
 
 async def test_batch_signs_and_reports_failures(
@@ -198,7 +357,8 @@ async def test_batch_signs_and_reports_failures(
     assert response.status_code == 200
     assert statuses == ["signed", "signed", "rejected"]
     assert "2 ditandatangani, 1 gagal" in response.text
-    assert "cannot be approved" in response.text
+    assert "sudah diproses atau diubah orang lain" in response.text
+    assert "cannot be approved" not in response.text
     assert response.headers["hx-trigger"] == "antrian-berubah"
 
 
@@ -244,6 +404,8 @@ async def test_batch_json_reports_each_item(
     assert items[good]["register_number"]
     assert items[unknown]["signed"] is False
     assert "no approval" in items[unknown]["error"]
+    assert items[unknown]["error_code"] == "not_found"
+    assert items[good]["error_code"] is None
 
 
 async def test_return_and_reject_need_reason(
