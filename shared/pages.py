@@ -84,6 +84,9 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         "notify", "/percakapan", "Percakapan", "Conversations", Role.FRONT_OFFICE
     ),
     _dashboard("intake", "/desa", "Layanan desa", "Village service", Role.VILLAGE),
+    _dashboard(
+        "distribution", "/distribusi/desa", "Serah terima", "Hand-over", Role.VILLAGE
+    ),
 )
 
 

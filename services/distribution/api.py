@@ -1,7 +1,9 @@
 """HTTP routes of the distribution service.
 
 Every route needs a staff session: actions take the role distribution, and
-reads also admit ops. The acting staff member is the session's username.
+reads also admit ops. A village official may also record the hand-over of a
+document dispatched to their village. The acting staff member is the
+session's username.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.distribution.pages import register_page, register_results
+from services.distribution.pages import register_page, register_results, village_of
 from services.distribution.schemas import (
     AppointmentRequest,
     BatchDispatchRequest,
@@ -42,6 +44,10 @@ def get_service(request: Request) -> DistributionService:
 Service = Annotated[DistributionService, Depends(get_service)]
 Clerk = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION))]
 Reader = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION, Role.OPS))]
+# A village official hands over only documents dispatched to their village.
+HandOverActor = Annotated[
+    Principal, Depends(staff_with(Role.DISTRIBUTION, Role.VILLAGE))
+]
 
 
 @router.get("/queue", tags=["distribution"])
@@ -143,10 +149,19 @@ async def get_dispatch_list(
 
 @router.post("/deliveries/{application_id}/hand-over", tags=["distribution"])
 async def hand_over(
-    application_id: str, request: HandOverRequest, service: Service, clerk: Clerk
+    application_id: str,
+    request: HandOverRequest,
+    service: Service,
+    actor: HandOverActor,
 ) -> DeliveryView:
-    """Hand the document over against a receipt and record it in the register."""
-    delivery = await service.hand_over(application_id, request, clerk.subject)
+    """Hand the document over against a receipt and record it in the register.
+
+    A village official may hand over only a document dispatched to their
+    village; any other is answered 404.
+    """
+    delivery = await service.hand_over(
+        application_id, request, actor.subject, village_of(actor)
+    )
     return to_view(delivery)
 
 

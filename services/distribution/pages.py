@@ -1,7 +1,9 @@
 """Pages of the distribution desk: print queue, dispatch, hand-over, register.
 
 Reading pages admit the roles distribution and ops, and actions need
-distribution. Forms post as plain HTML forms (the hand-over and dispatch
+distribution. A village official may list the documents dispatched to their
+village (/distribusi/desa), record their hand-over and open the receipt, and
+nothing else. Forms post as plain HTML forms (the hand-over and dispatch
 work without JavaScript). Buttons in the print queue post with htmx and the
 queue reloads itself every 5 seconds and after each action.
 """
@@ -29,7 +31,7 @@ from shared.auth import Principal, Role
 from shared.auth.web import staff_with
 from shared.catalogue import Output
 from shared.database import Document
-from shared.errors import ServiceError, ValidationFailedError
+from shared.errors import ForbiddenError, ServiceError, ValidationFailedError
 from shared.pages import Pages, language
 
 log = structlog.get_logger()
@@ -71,6 +73,39 @@ Service = Annotated[DistributionService, Depends(get_service)]
 PageRenderer = Annotated[Pages, Depends(get_pages)]
 Clerk = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION))]
 Reader = Annotated[Principal, Depends(staff_with(Role.DISTRIBUTION, Role.OPS))]
+VillageOfficial = Annotated[Principal, Depends(staff_with(Role.VILLAGE))]
+# Hand-over and receipt also admit a village official, limited to documents
+# dispatched to their village (see `delivery_for`).
+HandOverActor = Annotated[
+    Principal, Depends(staff_with(Role.DISTRIBUTION, Role.VILLAGE))
+]
+ReceiptReader = Annotated[
+    Principal, Depends(staff_with(Role.DISTRIBUTION, Role.OPS, Role.VILLAGE))
+]
+# Statuses of a village official's list: documents waiting at the village
+# office, and those already handed over there.
+VILLAGE_STATUSES = (DeliveryStatus.DISPATCHED, DeliveryStatus.HANDED_OVER)
+
+
+def village_of(principal: Principal) -> str | None:
+    """Return the village a village official is limited to; None for office staff."""
+    if not principal.is_village_official:
+        return None
+    if not principal.village_code:
+        raise ForbiddenError(
+            "your village official account has no village code; ask the admin to set it"
+        )
+    return principal.village_code
+
+
+async def delivery_for(
+    service: DistributionService, principal: Principal, application_id: str
+) -> Document:
+    """Return a delivery the principal may open; 404 for another village's."""
+    village_code = village_of(principal)
+    if village_code is None:
+        return await service.get(application_id)
+    return await service.get_in_village(application_id, village_code)
 
 
 def age_text(since: datetime, lang: str, now: datetime | None = None) -> str:
@@ -207,6 +242,73 @@ async def mark_printed(application_id: str, service: Service, clerk: Clerk) -> R
     return Response(status_code=200, headers=QUEUE_CHANGED)
 
 
+# Village office: documents dispatched to the official's village
+
+
+@router.get("/distribusi/desa", response_class=HTMLResponse)
+async def village_page(
+    request: Request, service: Service, pages: PageRenderer, official: VillageOfficial
+) -> HTMLResponse:
+    return await _render_village(
+        request, service, pages, official, "distribution_village.html"
+    )
+
+
+@router.get("/distribusi/desa/daftar", response_class=HTMLResponse)
+async def village_fragment(
+    request: Request, service: Service, pages: PageRenderer, official: VillageOfficial
+) -> HTMLResponse:
+    return await _render_village(
+        request, service, pages, official, "distribution_village_rows.html"
+    )
+
+
+async def _render_village(
+    request: Request,
+    service: DistributionService,
+    pages: Pages,
+    official: Principal,
+    template: str,
+) -> HTMLResponse:
+    village_code = village_of(official)
+    assert village_code is not None, "VillageOfficial admits only village officials"
+
+    params = request.query_params
+    status_text = params.get("status") or DeliveryStatus.DISPATCHED.value
+    allowed = {status.value: status for status in VILLAGE_STATUSES}
+    if status_text not in allowed:
+        raise ValidationFailedError(
+            f"status {status_text!r} is not shown at a village office; choose "
+            f"{' or '.join(allowed)}"
+        )
+    service_code = params.get("service_code") or None
+    if service_code is not None and service_code not in service.catalogue.codes:
+        raise ValidationFailedError(
+            f"service {service_code!r} is not in the catalogue; choose one from "
+            "the service list, or leave it empty for every service"
+        )
+
+    views = await service.village_deliveries(
+        village_code, allowed[status_text], service_code
+    )
+    lang = language(request)
+    now = datetime.now(UTC)
+    rows = [
+        {"delivery": view, "age": age_text(view.received_at, lang, now)}
+        for view in views
+    ]
+    return pages.render(
+        request,
+        template,
+        filters={"status": status_text, "service_code": service_code or ""},
+        rows=rows,
+        village_code=village_code,
+        village_statuses=VILLAGE_STATUSES,
+        refreshed_at=now,
+        **lookups(service),
+    )
+
+
 # Dispatch by village
 
 
@@ -310,10 +412,10 @@ async def hand_over_page(
     request: Request,
     service: Service,
     pages: PageRenderer,
-    clerk: Clerk,
+    actor: HandOverActor,
 ) -> HTMLResponse:
-    delivery = await service.get(application_id)
-    return _render_hand_over(request, service, pages, delivery)
+    delivery = await delivery_for(service, actor, application_id)
+    return _render_hand_over(request, service, pages, delivery, actor)
 
 
 @router.post("/distribusi/serah/{application_id}", response_model=None)
@@ -322,21 +424,30 @@ async def hand_over_form(
     request: Request,
     service: Service,
     pages: PageRenderer,
-    clerk: Clerk,
+    actor: HandOverActor,
 ) -> Response:
     form = await request.form()
     values = {
         name: form_text(form, name)
         for name in ("collector_name", "collector_nik", "relationship")
     }
-    delivery = await service.get(application_id)
+    delivery = await delivery_for(service, actor, application_id)
     try:
         hand_over = HandOverRequest.model_validate(values)
-        await service.hand_over(application_id, hand_over, clerk.subject)
+        await service.hand_over(
+            application_id, hand_over, actor.subject, village_of(actor)
+        )
     except ValidationError as error:
         message = problems_text(error, language(request))
         return _render_hand_over(
-            request, service, pages, delivery, values=values, error=message, status=422
+            request,
+            service,
+            pages,
+            delivery,
+            actor,
+            values=values,
+            error=message,
+            status=422,
         )
     except ServiceError as error:
         log.info(
@@ -347,6 +458,7 @@ async def hand_over_form(
             service,
             pages,
             delivery,
+            actor,
             values=values,
             error=error.message,
             status=error.status_code,
@@ -380,6 +492,7 @@ async def appointment_form(
             service,
             pages,
             delivery,
+            clerk,
             booking=values,
             error=message,
             status=422,
@@ -390,6 +503,7 @@ async def appointment_form(
             service,
             pages,
             delivery,
+            clerk,
             booking=values,
             error=error.message,
             status=error.status_code,
@@ -417,6 +531,7 @@ def _render_hand_over(
     service: DistributionService,
     pages: Pages,
     delivery: Document,
+    principal: Principal,
     *,
     values: dict[str, str] | None = None,
     booking: dict[str, str] | None = None,
@@ -424,15 +539,27 @@ def _render_hand_over(
     status: int = 200,
 ) -> HTMLResponse:
     state = DeliveryStatus(delivery["status"])
+    at_village = village_of(principal) is not None
+    # A village office hands over only what was dispatched to it, and books
+    # no office visits.
+    hand_over_from = (
+        (DeliveryStatus.DISPATCHED,)
+        if at_village
+        else (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED)
+    )
+    bookable = (
+        DeliveryStatus.AWAITING_APPOINTMENT,
+        DeliveryStatus.APPOINTMENT_SCHEDULED,
+    )
     return pages.render(
         request,
         "distribution_hand_over.html",
         status_code=status,
         delivery=delivery,
         state=state,
-        can_hand_over=state in (DeliveryStatus.PRINTED, DeliveryStatus.DISPATCHED),
-        can_book=state
-        in (DeliveryStatus.AWAITING_APPOINTMENT, DeliveryStatus.APPOINTMENT_SCHEDULED),
+        at_village=at_village,
+        can_hand_over=state in hand_over_from,
+        can_book=not at_village and state in bookable,
         values=values or {},
         booking=booking or {},
         error=error,
@@ -446,9 +573,9 @@ async def receipt_page(
     request: Request,
     service: Service,
     pages: PageRenderer,
-    reader: Reader,
+    reader: ReceiptReader,
 ) -> HTMLResponse:
-    delivery = await service.get(application_id)
+    delivery = await delivery_for(service, reader, application_id)
     if delivery["status"] != DeliveryStatus.HANDED_OVER.value:
         raise ValidationFailedError(
             f"the document of application {application_id} is not handed over "
@@ -463,6 +590,7 @@ async def receipt_page(
         "distribution_receipt.html",
         delivery=delivery,
         entry=entry,
+        at_village=village_of(reader) is not None,
         **lookups(service),
     )
 

@@ -23,6 +23,9 @@ class DeliveryRepository:
             [("status", ASCENDING), ("received_at", ASCENDING)]
         )
         await self.deliveries.collection.create_index("receipt_number")
+        await self.deliveries.collection.create_index(
+            [("dispatched_to", ASCENDING), ("status", ASCENDING)]
+        )
         await self.register_book.create_index("document_id", unique=True)
         await self.register_book.create_index("register_number")
         await self.register_book.create_index("recorded_on")
@@ -54,6 +57,27 @@ class DeliveryRepository:
             .sort("received_at", ASCENDING)
             .limit(limit)
         )
+        return [document async for document in cursor]
+
+    async def dispatched_to(
+        self,
+        village_code: str,
+        status: str,
+        service_code: str | None,
+        limit: int,
+        *,
+        newest_first: bool,
+    ) -> list[Document]:
+        """Return deliveries dispatched to a village, by time received or updated."""
+        query = {"dispatched_to": village_code, "status": status}
+        if service_code is not None:
+            query["service_code"] = service_code
+        order = (
+            [("updated_at", DESCENDING)]
+            if newest_first
+            else [("received_at", ASCENDING)]
+        )
+        cursor = self.deliveries.collection.find(query).sort(order).limit(limit)
         return [document async for document in cursor]
 
     async def record_in_register(

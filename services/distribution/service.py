@@ -366,14 +366,23 @@ class DistributionService:
         return await self._apply(current, changes, [event])
 
     async def hand_over(
-        self, application_id: str, request: HandOverRequest, actor: str
+        self,
+        application_id: str,
+        request: HandOverRequest,
+        actor: str,
+        village_code: str | None = None,
     ) -> Document:
         """Record the hand-over with a receipt and enter the deed in the register.
 
+        With `village_code` (a village official's hand-over) only a document
+        dispatched to that village is handed over; any other is not found.
         The register entry is written first, keyed by the register number; a
         retry after a crash finds it and reuses its receipt number.
         """
-        current = await self._in_status(application_id, HANDED_OVER_FROM, "handed over")
+        if village_code is not None:
+            await self.get_in_village(application_id, village_code)
+        allowed = (DeliveryStatus.DISPATCHED,) if village_code else HANDED_OVER_FROM
+        current = await self._in_status(application_id, allowed, "handed over")
         entry = await self._register(current, request, actor)
         handed_over = self._event(
             current,
@@ -447,6 +456,37 @@ class DistributionService:
                 "been signed yet"
             )
         return delivery
+
+    async def get_in_village(self, application_id: str, village_code: str) -> Document:
+        """Return a delivery dispatched to `village_code`, else raise NotFoundError.
+
+        A village official may open only what was sent to their village office,
+        so another village's document and one not yet dispatched are not found.
+        """
+        delivery = await self._repository.get(application_id)
+        if delivery is None or delivery.get("dispatched_to") != village_code:
+            raise NotFoundError(
+                f"no document of application {application_id!r} was dispatched to "
+                f"village {village_code}; open one from your village's list"
+            )
+        return delivery
+
+    async def village_deliveries(
+        self,
+        village_code: str,
+        status: DeliveryStatus,
+        service_code: str | None = None,
+        limit: int = 200,
+    ) -> list[DeliveryView]:
+        """List the deliveries dispatched to a village in one status.
+
+        Waiting documents come oldest first, handed-over ones newest first.
+        """
+        newest_first = status is DeliveryStatus.HANDED_OVER
+        deliveries = await self._repository.dispatched_to(
+            village_code, status.value, service_code, limit, newest_first=newest_first
+        )
+        return [to_view(delivery) for delivery in deliveries]
 
     async def queue(
         self,

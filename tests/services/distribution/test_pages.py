@@ -550,3 +550,235 @@ async def test_register_print_view(
     assert page.status_code == 200
     assert event.data["register_number"] in page.text
     assert "data-print" in page.text
+
+
+# Hand-over at the village office
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def official(identity: IdentityStore) -> dict[str, str]:
+    """Headers of a village official of VILLAGE_CODE."""
+    return await staff_headers(identity, Role.VILLAGE, village_code=VILLAGE_CODE)
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def other_official(identity: IdentityStore) -> dict[str, str]:
+    """Headers of a village official of OTHER_VILLAGE."""
+    return await staff_headers(identity, Role.VILLAGE, village_code=OTHER_VILLAGE)
+
+
+async def username_of(identity: IdentityStore, headers: dict[str, str]) -> str:
+    principal = await identity.resolve(headers["authorization"].split()[1])
+    assert principal is not None
+    return principal.subject
+
+
+async def dispatched_delivery(
+    service: DistributionService,
+    documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    village_code: str = VILLAGE_CODE,
+) -> Envelope:
+    """Print a delivery of `village_code` and dispatch it to that village."""
+    event = await printed_delivery(
+        service, documents, client, clerk, village_code=village_code
+    )
+    response = await client.post(
+        "/distribusi/kirim",
+        data={"village_code": village_code, "application_id": [event.subject]},
+        headers=clerk,
+    )
+    assert response.status_code == 303, response.text
+    return event
+
+
+async def test_village_page_lists_own_dispatched(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    official: dict[str, str],
+) -> None:
+    own = await dispatched_delivery(service, desk_documents, client, clerk)
+    other = await dispatched_delivery(
+        service, desk_documents, client, clerk, village_code=OTHER_VILLAGE
+    )
+    not_sent = await printed_delivery(service, desk_documents, client, clerk)
+
+    page = await client.get("/distribusi/desa", headers={**official, **HTML})
+
+    html = page.text
+    assert page.status_code == 200
+    assert own.data["subject_name"] in html
+    assert f'href="/distribusi/serah/{own.subject}"' in html
+    assert other.data["subject_name"] not in html
+    assert not_sent.data["subject_name"] not in html
+    assert 'hx-get="/distribusi/desa/daftar"' in html
+    assert 'href="/distribusi/kirim"' not in html
+    assert 'href="/register"' not in html
+    assert "/cetak" not in html
+
+
+async def test_village_official_hands_over(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    official: dict[str, str],
+    identity: IdentityStore,
+) -> None:
+    event = await dispatched_delivery(service, desk_documents, client, clerk)
+    form = await client.get(
+        f"/distribusi/serah/{event.subject}", headers={**official, **HTML}
+    )
+
+    response = await client.post(
+        f"/distribusi/serah/{event.subject}", data=COLLECTOR, headers=official
+    )
+    receipt = await client.get(
+        f"/distribusi/tanda-terima/{event.subject}", headers={**official, **HTML}
+    )
+    handed = await client.get(
+        "/distribusi/desa/daftar", params={"status": "handed_over"}, headers=official
+    )
+
+    stored = await service.get(event.subject)
+    assert form.status_code == 200
+    assert 'name="collector_nik"' in form.text
+    assert "/jadwal" not in form.text
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"/distribusi/tanda-terima/{event.subject}"
+    assert stored["status"] == "handed_over"
+    assert stored["handed_over_by"] == await username_of(identity, official)
+    assert stored["collector"]["nik"] == COLLECTOR["collector_nik"]
+    assert await register_count(service, event) == 1
+    assert receipt.status_code == 200
+    assert stored["receipt_number"] in receipt.text
+    assert 'href="/distribusi/desa"' in receipt.text
+    assert f"/distribusi/tanda-terima/{event.subject}" in handed.text
+
+
+async def test_village_hand_over_over_api(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    official: dict[str, str],
+    identity: IdentityStore,
+) -> None:
+    event = await dispatched_delivery(service, desk_documents, client, clerk)
+
+    response = await client.post(
+        f"/deliveries/{event.subject}/hand-over", json=COLLECTOR, headers=official
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "handed_over"
+    stored = await service.get(event.subject)
+    assert stored["handed_over_by"] == await username_of(identity, official)
+
+
+async def test_other_village_official_refused(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    other_official: dict[str, str],
+) -> None:
+    event = await dispatched_delivery(service, desk_documents, client, clerk)
+
+    form = await client.get(
+        f"/distribusi/serah/{event.subject}", headers={**other_official, **HTML}
+    )
+    posted = await client.post(
+        f"/distribusi/serah/{event.subject}", data=COLLECTOR, headers=other_official
+    )
+    api = await client.post(
+        f"/deliveries/{event.subject}/hand-over", json=COLLECTOR, headers=other_official
+    )
+    listed = await client.get("/distribusi/desa/daftar", headers=other_official)
+
+    stored = await service.get(event.subject)
+    assert form.status_code == 404
+    assert posted.status_code == 404
+    assert api.status_code == 404
+    assert event.data["subject_name"] not in form.text
+    assert event.data["subject_name"] not in listed.text
+    assert stored["status"] == "dispatched"
+    assert stored["receipt_number"] is None
+    assert "collector" not in stored
+    assert await register_count(service, event) == 0
+
+
+async def test_other_village_receipt_not_found(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    official: dict[str, str],
+    other_official: dict[str, str],
+) -> None:
+    event = await dispatched_delivery(service, desk_documents, client, clerk)
+    handed = await client.post(
+        f"/distribusi/serah/{event.subject}", data=COLLECTOR, headers=official
+    )
+
+    receipt = await client.get(
+        f"/distribusi/tanda-terima/{event.subject}", headers={**other_official, **HTML}
+    )
+
+    assert handed.status_code == 303
+    assert receipt.status_code == 404
+    assert COLLECTOR["collector_nik"] not in receipt.text
+
+
+async def test_village_undispatched_not_found(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    official: dict[str, str],
+) -> None:
+    event = await printed_delivery(service, desk_documents, client, clerk)
+
+    response = await client.post(
+        f"/distribusi/serah/{event.subject}", data=COLLECTOR, headers=official
+    )
+
+    assert response.status_code == 404
+    assert (await service.get(event.subject))["status"] == "printed"
+    assert await register_count(service, event) == 0
+
+
+async def test_village_bad_nik_records_nothing(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    official: dict[str, str],
+) -> None:
+    event = await dispatched_delivery(service, desk_documents, client, clerk)
+
+    response = await client.post(
+        f"/distribusi/serah/{event.subject}",
+        data={**COLLECTOR, "collector_nik": "121708570394004"},
+        headers=official,
+    )
+
+    stored = await service.get(event.subject)
+    assert response.status_code == 422
+    assert "NIK penerima" in response.text
+    assert stored["status"] == "dispatched"
+    assert await register_count(service, event) == 0
+
+
+async def test_village_list_unknown_status_rejected(
+    client: httpx.AsyncClient, official: dict[str, str]
+) -> None:
+    response = await client.get(
+        "/distribusi/desa/daftar", params={"status": "printed"}, headers=official
+    )
+
+    assert response.status_code == 422
+    assert "printed" in response.json()["message"]
