@@ -174,7 +174,8 @@ class ChatService:
         text = clean_text(raw_text)
         limit_key = f"chat:{principal.kind}:{principal.subject}"
         if author_kind is AuthorKind.RESIDENT:
-            await self._attempts.check_attempts(
+            # Taken before the write, so concurrent posts all count.
+            await self._attempts.take_attempt(
                 limit_key, RESIDENT_MESSAGE_LIMIT, RESIDENT_WINDOW
             )
         for attempt in range(1, WRITE_ATTEMPTS + 1):
@@ -190,8 +191,6 @@ class ChatService:
                     "chat.post_retried", application_id=application_id, attempt=attempt
                 )
                 continue
-            if author_kind is AuthorKind.RESIDENT:
-                await self._attempts.record_attempt(limit_key)
             log.info(
                 "chat.message_posted",
                 application_id=application_id,

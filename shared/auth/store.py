@@ -40,7 +40,11 @@ USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
 STAFF_SESSION = timedelta(hours=10)
 RESIDENT_SESSION = timedelta(hours=2)
 SIGN_IN_WINDOW = timedelta(minutes=15)
-FAILURES_PER_ACCOUNT = 5
+# Failures counted per account from one address, per account from all
+# addresses, and per address. A guesser elsewhere must fail many times
+# before the rightful user at the office is locked out too.
+FAILURES_PER_ACCOUNT_AND_CLIENT = 5
+FAILURES_PER_ACCOUNT = 50
 FAILURES_PER_CLIENT = 30
 
 
@@ -179,12 +183,17 @@ class IdentityStore:
         with the right password.
         """
         username = username.strip().lower()
-        await self.check_attempts(
-            f"staff:{username}", FAILURES_PER_ACCOUNT, SIGN_IN_WINDOW
-        )
-        await self.check_attempts(
-            f"client:{client}", FAILURES_PER_CLIENT, SIGN_IN_WINDOW
-        )
+        # Each attempt is recorded before the password is checked, so
+        # concurrent guesses all count; a successful sign-in removes its
+        # records again.
+        taken = [
+            await self.take_attempt(key, limit, SIGN_IN_WINDOW)
+            for key, limit in (
+                (f"staff:{username}:{client}", FAILURES_PER_ACCOUNT_AND_CLIENT),
+                (f"staff:{username}", FAILURES_PER_ACCOUNT),
+                (f"client:{client}", FAILURES_PER_CLIENT),
+            )
+        ]
         document = await self._accounts.find_one({"_id": username})
         stored = document["password_hash"] if document else None
         if (
@@ -192,13 +201,12 @@ class IdentityStore:
             or document is None
             or document.get("disabled", False)
         ):
-            await self.record_attempt(f"staff:{username}")
-            await self.record_attempt(f"client:{client}")
             log.info("staff.sign_in_failed", username=username)
             raise ValidationFailedError(
                 "the username or password is wrong, or the account is disabled; "
                 "check both and try again, or ask the admin"
             )
+        await self._attempts.delete_many({"_id": {"$in": taken}})
         if needs_rehash(document["password_hash"]):
             await self._accounts.update_one(
                 {"_id": username},
@@ -296,14 +304,28 @@ class IdentityStore:
                 f"{minutes} minutes and try again"
             )
 
-    async def record_attempt(self, key: str) -> None:
+    async def record_attempt(self, key: str) -> Any:
+        """Record one attempt and return its record's id."""
         # One insert per attempt: inserts are atomic on every backend, so
         # concurrent attempts are all counted.
         now = datetime.now(UTC)
-        await self._attempts.insert_one({"key": key, "at": now})
+        result = await self._attempts.insert_one({"key": key, "at": now})
         await self._attempts.delete_many(
             {"key": key, "at": {"$lt": now - timedelta(days=1)}}
         )
+        return result.inserted_id
+
+    async def take_attempt(self, key: str, limit: int, window: timedelta) -> Any:
+        """Record an attempt unless `key` has used its `limit` in `window`.
+
+        Counted again after the insert, so of many concurrent attempts at
+        most `limit` pass. Returns the record's id; raises
+        TooManyRequestsError past the limit.
+        """
+        await self.check_attempts(key, limit, window)
+        taken = await self.record_attempt(key)
+        await self.check_attempts(key, limit + 1, window)
+        return taken
 
     async def count_attempts(self, key: str, window: timedelta) -> int:
         since = datetime.now(UTC) - window
@@ -339,10 +361,9 @@ class IdentityStore:
         if principal.is_resident:
             return principal.subject in grant["niks"]
         if principal.is_village_official:
-            return bool(
-                grant["village_code"] == principal.village_code
-                or grant["submitted_by"] == f"staff:{principal.subject}"
-            )
+            # Only what the official submitted: a resident who applied alone
+            # keeps the application, its chat and its deed private.
+            return bool(grant["submitted_by"] == f"staff:{principal.subject}")
         return False
 
     async def visible_applications(self, principal: Principal) -> list[str]:
@@ -351,12 +372,7 @@ class IdentityStore:
         if principal.is_resident:
             query = {"niks": principal.subject}
         elif principal.is_village_official:
-            query = {
-                "$or": [
-                    {"village_code": principal.village_code},
-                    {"submitted_by": f"staff:{principal.subject}"},
-                ]
-            }
+            query = {"submitted_by": f"staff:{principal.subject}"}
         else:
             return []
         return [g["_id"] async for g in self._grants.find(query, {"_id": 1})]

@@ -1,4 +1,4 @@
-"""Landing page of village officials (assisted mode): their village's applications."""
+"""Landing page of village officials (assisted mode): what they submitted."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def in_status_group(status: str, group: str) -> bool:
 async def village_home(
     request: Request, principal: VillageOfficial, status: str = ""
 ) -> Response:
-    """List the newest applications of the official's village, by status group."""
+    """List the newest applications the official submitted, by status group."""
     service: IntakeService = request.app.state.service
     pages: Pages = request.app.state.pages
     visible = await identity(request).visible_applications(principal)

@@ -59,7 +59,11 @@ EXPECTED: dict[str, tuple[int, int, int]] = {
     "anonymous": (SIGN_IN, SIGN_IN, SIGN_IN),
     "applicant": (OK, SIGN_IN, SIGN_IN),
     "other-resident": (HIDDEN, SIGN_IN, SIGN_IN),
-    "village-official": (OK, FORBIDDEN, FORBIDDEN),
+    # An official of the village who submitted the application for the
+    # resident, and one who did not: a resident who applied alone keeps the
+    # chat private from the village office.
+    "assisting-official": (OK, FORBIDDEN, FORBIDDEN),
+    "village-official": (HIDDEN, FORBIDDEN, FORBIDDEN),
     "other-village-official": (HIDDEN, FORBIDDEN, FORBIDDEN),
     "front_office": (SIGN_IN, OK, OK),
     "ops": (SIGN_IN, OK, FORBIDDEN),
@@ -101,7 +105,17 @@ async def headers_for(
         return await application.grant_to_applicant(identity)
     if principal not in STAFF_SESSIONS:
         STAFF_SESSIONS[principal] = await new_headers(principal, application, identity)
-    return STAFF_SESSIONS[principal]
+    headers = STAFF_SESSIONS[principal]
+    if principal == "assisting-official":
+        official = await identity.resolve(headers["authorization"].split()[1])
+        assert official is not None
+        await identity.grant(
+            application.id,
+            niks=[application.applicant.nik],
+            village_code=application.form["village_code"],
+            submitted_by=f"staff:{official.subject}",
+        )
+    return headers
 
 
 async def new_headers(
@@ -110,7 +124,7 @@ async def new_headers(
     village = application.form["village_code"]
     if principal == "other-resident":
         return await resident_headers(identity, "1217015505900002", "Warga Lain")
-    if principal == "village-official":
+    if principal in ("village-official", "assisting-official"):
         return await staff_headers(identity, Role.VILLAGE, village_code=village)
     if principal == "other-village-official":
         other = "12.17.08.2001" if village != "12.17.08.2001" else "12.17.01.2001"

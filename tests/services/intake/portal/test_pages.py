@@ -432,7 +432,8 @@ ACCESS = {
     "anonymous": 401,
     "owner": 200,
     "other_resident": 404,
-    "village_official": 200,
+    # The resident applied alone, so officials of the village do not see it.
+    "village_official": 404,
     "other_village_official": 404,
     "front_office": 401,
 }
