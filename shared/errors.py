@@ -83,7 +83,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def handle_http_error(
         request: Request, error: StarletteHTTPException
-    ) -> JSONResponse:
+    ) -> Response:
         message = str(error.detail)
         if error.status_code == 404 and message == "Not Found":
             message = (
@@ -101,6 +101,21 @@ def install_error_handlers(app: FastAPI) -> None:
             status=error.status_code,
             reason=message,
         )
+        from shared.pages import error_page, language
+
+        page_message = message
+        if error.status_code == 404 and str(error.detail) == "Not Found":
+            path = request.url.path
+            page_message = (
+                f"the page {path} does not exist; check the address or go home"
+                if language(request) == "en"
+                else f"Halaman {path} tidak ada; periksa alamatnya atau ke beranda."
+            )
+        as_service_error = ServiceError(page_message)
+        as_service_error.status_code = error.status_code
+        page = error_page(request, as_service_error)
+        if page is not None:
+            return page
         return JSONResponse(
             status_code=error.status_code,
             content={"error": "http_error", "message": message, "detail": {}},

@@ -64,28 +64,31 @@ class Dashboard:
     roles: frozenset[Role]
 
 
-def _dashboard(
+def _desk(
     service: str, path: str, label_id: str, label_en: str, role: Role
 ) -> Dashboard:
-    return Dashboard(service, path, label_id, label_en, frozenset({role}))
+    """An office desk: its own role works there, ops reads along."""
+    return Dashboard(service, path, label_id, label_en, frozenset({role, Role.OPS}))
 
 
 DASHBOARDS: tuple[Dashboard, ...] = (
-    _dashboard("intake", "/loket", "Loket", "Front office", Role.FRONT_OFFICE),
-    _dashboard("verification", "/operator", "Operator", "Operator", Role.OPERATOR),
-    _dashboard(
-        "verification", "/verifikator", "Verifikasi", "Verification", Role.VERIFIER
-    ),
-    _dashboard("signing", "/persetujuan", "Persetujuan", "Approval", Role.HEAD),
-    _dashboard(
+    _desk("intake", "/loket", "Loket", "Front office", Role.FRONT_OFFICE),
+    _desk("verification", "/operator", "Operator", "Operator", Role.OPERATOR),
+    _desk("verification", "/verifikator", "Verifikasi", "Verification", Role.VERIFIER),
+    _desk("signing", "/persetujuan", "Persetujuan", "Approval", Role.HEAD),
+    _desk(
         "distribution", "/distribusi", "Distribusi", "Distribution", Role.DISTRIBUTION
     ),
-    _dashboard(
-        "notify", "/percakapan", "Percakapan", "Conversations", Role.FRONT_OFFICE
+    _desk("notify", "/percakapan", "Percakapan", "Conversations", Role.FRONT_OFFICE),
+    Dashboard(
+        "intake", "/desa", "Layanan desa", "Village service", frozenset({Role.VILLAGE})
     ),
-    _dashboard("intake", "/desa", "Layanan desa", "Village service", Role.VILLAGE),
-    _dashboard(
-        "distribution", "/distribusi/desa", "Serah terima", "Hand-over", Role.VILLAGE
+    Dashboard(
+        "distribution",
+        "/distribusi/desa",
+        "Serah terima",
+        "Hand-over",
+        frozenset({Role.VILLAGE}),
     ),
 )
 

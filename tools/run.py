@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from services.signing.settings import SigningSettings
 from shared.logging import configure_logging
 from tools.accounts import LOCAL_PASSWORD, ensure_local_accounts
 from tools.deployment import LOCAL_SIGN_IN_LIMITS, REPOSITORY, LocalDeployment
@@ -36,6 +37,8 @@ def main() -> int:
         print(f"Local staff accounts (password {LOCAL_PASSWORD!r}):")  # noqa: T201
         for account in accounts:
             print(f"  {account.username:<12} {account.role}")  # noqa: T201
+        passphrase = SigningSettings().local_signing_passphrase
+        print(f"The head signs with the local passphrase {passphrase!r}.")  # noqa: T201
         print(f"Logs: {state_dir / 'logs'}. Press Ctrl-C to stop.\n")  # noqa: T201
         signal.pause()
     except KeyboardInterrupt:

@@ -158,8 +158,10 @@ class NotifyService:
         subject = (
             f"[{self._settings.office_name}] Permohonan {notification['tracking_code']}"
         )
+        # The status page; it asks the resident to sign in first.
         link = (
-            f"{self._settings.public_intake_url}/track/{notification['tracking_code']}"
+            f"{self._settings.public_intake_url}/permohonan/"
+            f"{notification['application_id']}"
         )
         body = (
             f"Yth. {recipient['name']},\n\n{notification['text_id']}\n\n"

@@ -22,15 +22,20 @@ from playwright.sync_api import (
 )
 
 from shared.devstack import Endpoints
+from tests.conftest import TEST_BASE_PORT
 from tools.accounts import LOCAL_PASSWORD, ensure_local_accounts
-from tools.deployment import LOCAL_SIGN_IN_LIMITS, LocalDeployment, service_url
+from tools.deployment import (
+    LOCAL_SIGN_IN_LIMITS,
+    SERVICES,
+    LocalDeployment,
+    service_url,
+)
 
+# Service ports apart from `make run` and other test runs: 29001-29005 for
+# the default DOMPAK_TEST_BASE_PORT of 24000.
 PORTS = {
-    "DOMPAK_INTAKE_PORT": "29001",
-    "DOMPAK_VERIFICATION_PORT": "29002",
-    "DOMPAK_SIGNING_PORT": "29003",
-    "DOMPAK_DISTRIBUTION_PORT": "29004",
-    "DOMPAK_NOTIFY_PORT": "29005",
+    f"DOMPAK_{name.upper()}_PORT": str(TEST_BASE_PORT + 5001 + index)
+    for index, name in enumerate(SERVICES)
 }
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}

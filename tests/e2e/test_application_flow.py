@@ -19,20 +19,24 @@ from shared.catalogue import load_catalogue
 from shared.devstack import Endpoints
 from shared.events import Envelope, Topic
 from shared.settings import REPOSITORY
+from tests.conftest import TEST_BASE_PORT
 from tests.support import flip_signed_byte, wait_until_consumed
 from tools.accounts import ensure_local_accounts
 from tools.demo import Demo
-from tools.deployment import LOCAL_SIGN_IN_LIMITS, LocalDeployment, service_url
+from tools.deployment import (
+    LOCAL_SIGN_IN_LIMITS,
+    SERVICES,
+    LocalDeployment,
+    service_url,
+)
 
 pytestmark = pytest.mark.integration
 
-# Service ports for this test, apart from `make run` (8001-8005).
+# Service ports for this test, apart from `make run` (8001-8005) and from
+# other test runs (they follow DOMPAK_TEST_BASE_PORT: 28001-28005 for 24000).
 PORTS = {
-    "DOMPAK_INTAKE_PORT": "28001",
-    "DOMPAK_VERIFICATION_PORT": "28002",
-    "DOMPAK_SIGNING_PORT": "28003",
-    "DOMPAK_DISTRIBUTION_PORT": "28004",
-    "DOMPAK_NOTIFY_PORT": "28005",
+    f"DOMPAK_{name.upper()}_PORT": str(TEST_BASE_PORT + 4001 + index)
+    for index, name in enumerate(SERVICES)
 }
 REGISTER_NUMBER = re.compile(r"^1217-LT-\d{8}-\d{4}$")
 STATE_CHANGES = 11

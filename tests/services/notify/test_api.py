@@ -57,7 +57,7 @@ async def test_email_carries_texts_and_link(
     assert f"Yth. {application.applicant.name}" in body
     assert notification["text_id"] in body
     assert notification["text_en"] in body
-    assert f"{PUBLIC_INTAKE_URL}/track/{application.tracking_code}" in body
+    assert f"{PUBLIC_INTAKE_URL}/permohonan/{application.id}" in body
 
 
 async def test_later_event_sends_another_email(

@@ -228,3 +228,14 @@ async def test_language_switch_sets_cookie_and_stays_on_site(
     assert response.cookies["lang"] == "en"
     away = await client.get("/bahasa/en?next=https://example.org")
     assert away.headers["location"] == "/"
+
+
+async def test_unknown_page_renders_a_page_for_browsers(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/tidak-ada", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert "Halaman /tidak-ada tidak ada" in page.text
+    api = await client.get("/tidak-ada")
+    assert api.status_code == 404
+    assert api.json()["message"].startswith("no route matches GET /tidak-ada")
