@@ -12,7 +12,7 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from shared.errors import install_error_handlers
+from shared.errors import ValidationFailedError, install_error_handlers
 from shared.logging import configure_logging
 from shared.settings import ServiceSettings
 
@@ -75,6 +75,21 @@ def create_api(
         return {"status": "ok"}
 
     return app
+
+
+def reject_unknown_filters(request: Request, accepted: tuple[str, ...]) -> None:
+    """Raise for a query parameter a queue does not filter by.
+
+    FastAPI ignores unknown query parameters, so a misspelt filter would
+    otherwise list the whole queue as if it had been applied.
+    """
+    unknown = sorted(set(request.query_params) - set(accepted))
+    if unknown:
+        raise ValidationFailedError(
+            f"the queue has no filter {', '.join(repr(name) for name in unknown)}; "
+            f"filter by {', '.join(accepted)}",
+            field=unknown[0],
+        )
 
 
 @asynccontextmanager

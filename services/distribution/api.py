@@ -12,7 +12,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.distribution.pages import register_page, register_results, village_of
+from services.distribution.pages import (
+    QUEUE_FILTERS,
+    delivery_status_filter,
+    register_page,
+    register_results,
+    village_of,
+)
 from services.distribution.schemas import (
     AppointmentRequest,
     BatchDispatchRequest,
@@ -32,6 +38,7 @@ from services.distribution.service import (
 from shared.auth import Principal, Role
 from shared.auth.web import staff_with
 from shared.pages import wants_html
+from shared.web import reject_unknown_filters
 
 router = APIRouter()
 
@@ -52,14 +59,24 @@ HandOverActor = Annotated[
 
 @router.get("/queue", tags=["distribution"])
 async def delivery_queue(
+    request: Request,
     service: Service,
     reader: Reader,
-    status: DeliveryStatus = DeliveryStatus.AWAITING_PRINT,
+    status: Annotated[
+        str,
+        Query(
+            max_length=40,
+            description="Delivery status; empty means awaiting_print",
+        ),
+    ] = DeliveryStatus.AWAITING_PRINT.value,
     village_code: Annotated[str | None, Query(description="Only this village")] = None,
     service_code: Annotated[str | None, Query(description="Only this service")] = None,
 ) -> list[DeliveryView]:
     """List deliveries in one status (default: awaiting print), oldest first."""
-    return await service.queue(status, village_code, service_code)
+    reject_unknown_filters(request, QUEUE_FILTERS)
+    return await service.queue(
+        delivery_status_filter(status), village_code or None, service_code or None
+    )
 
 
 @router.get("/deliveries/{application_id}", tags=["distribution"])

@@ -33,6 +33,7 @@ from shared.catalogue import Output
 from shared.database import Document
 from shared.errors import ForbiddenError, ServiceError, ValidationFailedError
 from shared.pages import Pages, language
+from shared.web import reject_unknown_filters
 
 log = structlog.get_logger()
 
@@ -191,18 +192,27 @@ async def print_queue_fragment(
     )
 
 
+QUEUE_FILTERS = ("status", "village_code", "service_code")
+
+
+def delivery_status_filter(text: str) -> DeliveryStatus:
+    """Read the queue's status filter; empty means awaiting print."""
+    try:
+        return DeliveryStatus(text or DeliveryStatus.AWAITING_PRINT.value)
+    except ValueError:
+        raise ValidationFailedError(
+            f"status {text!r} is not a delivery status; choose one of "
+            f"{', '.join(s.value for s in DeliveryStatus)}",
+            field="status",
+        ) from None
+
+
 async def _queue_rows(
     request: Request, service: DistributionService
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    reject_unknown_filters(request, QUEUE_FILTERS)
     params = request.query_params
-    status_text = params.get("status") or DeliveryStatus.AWAITING_PRINT.value
-    try:
-        status = DeliveryStatus(status_text)
-    except ValueError:
-        raise ValidationFailedError(
-            f"status {status_text!r} is not a delivery status; choose one of "
-            f"{', '.join(s.value for s in DeliveryStatus)}"
-        ) from None
+    status = delivery_status_filter(params.get("status", ""))
     village_code = params.get("village_code") or None
     service_code = params.get("service_code") or None
     views = await service.queue(status, village_code, service_code)
@@ -621,6 +631,7 @@ def register_page(
     return pages.render(
         request,
         "distribution_register.html",
+        status_code=200 if error is None else 422,
         search=search,
         entries=entries,
         error=error,

@@ -495,15 +495,52 @@ class DistributionService:
         service_code: str | None = None,
         limit: int = 200,
     ) -> list[DeliveryView]:
+        """List deliveries in `status`, oldest first, of a village and service.
+
+        Raises ValidationFailedError for a village outside the regency or a
+        service code outside the catalogue.
+        """
+        if village_code is not None:
+            village_code = self.checked_village_filter(village_code)
+        if service_code is not None:
+            self._check_service_filter(service_code)
         deliveries = await self._repository.queue(
             status.value, village_code, service_code, limit
         )
         return [to_view(delivery) for delivery in deliveries]
 
+    def checked_village_filter(self, village_code: str) -> str:
+        """Return the village code in dotted form, or raise for an unknown one."""
+        try:
+            village = self._regency.village(village_code)
+        except ValueError:
+            village = None
+        if village is None:
+            villages = self._regency.villages
+            raise ValidationFailedError(
+                f"village {village_code!r} is not a village of {self._regency.name}; "
+                f"filter by one of its {len(villages)} village codes as listed in the "
+                f"village filter (such as {villages[0].code}), or leave it empty for "
+                "every village",
+                field="village_code",
+            )
+        return village.code
+
+    def _check_service_filter(self, service_code: str) -> None:
+        codes = self._catalogue.codes
+        if service_code not in codes:
+            raise ValidationFailedError(
+                f"service {service_code!r} is not in the catalogue; filter by one of "
+                f"{', '.join(codes)}, or leave it empty for every service",
+                field="service_code",
+            )
+
     async def search_register(
         self, search: RegisterSearch, limit: int = 100
     ) -> list[RegisterEntry]:
         """Find the register entries that match every given criterion."""
+        if search.service_code:
+            self._check_service_filter(search.service_code)
         if search.date_from and search.date_to and search.date_from > search.date_to:
             raise ValidationFailedError(
                 f"date_from {search.date_from} is after date_to {search.date_to}; "

@@ -28,6 +28,7 @@ from shared.auth.web import identity, staff_with
 from shared.errors import NotFoundError, ValidationFailedError
 from shared.pages import client_address
 from shared.storage import ObjectStore
+from shared.web import reject_unknown_filters
 
 router = APIRouter()
 
@@ -197,8 +198,12 @@ async def confirm_resident_code(
     )
 
 
+QUEUE_FILTERS = ("service_code", "status", "village_code", "mine", "overdue")
+
+
 @router.get("/front-office/queue", tags=["front office"])
 async def front_office_queue(
+    request: Request,
     service: Service,
     principal: QueueReader,
     service_code: str | None = None,
@@ -212,6 +217,7 @@ async def front_office_queue(
     `mine` keeps the applications assigned to the caller, `overdue` those
     older than their service standard.
     """
+    reject_unknown_filters(request, QUEUE_FILTERS)
     filters = QueueFilter(
         service_code=service_code or None,
         intake_status=status or None,

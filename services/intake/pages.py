@@ -25,12 +25,17 @@ from services.intake.schemas import (
     QueueFilter,
     QueueItem,
 )
-from services.intake.service import OPEN_FOR_FRONT_OFFICE, IntakeService
+from services.intake.service import (
+    OPEN_FOR_FRONT_OFFICE,
+    IntakeService,
+    check_not_taken_by_colleague,
+)
 from shared.auth import Principal, Role, staff_with
 from shared.catalogue import Requirement
 from shared.database import Document
 from shared.errors import ValidationFailedError
 from shared.pages import Pages, language
+from shared.web import reject_unknown_filters
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +56,11 @@ CHECK_MARKS = (
     ("unreadable", "Tidak terbaca", "Unreadable"),
 )
 PROBLEM_MARKS = {value: label_id for value, label_id, _ in CHECK_MARKS[1:]}
-REASON_MAX_LENGTH = 300
+# Maximum length of the reason typed for one paper. With the mark's label in
+# front ("Tidak terbaca: "), the stored reason stays within the 300 characters
+# that MissingFileRequest allows.
+REASON_MAX_LENGTH = 280
+NOTE_MAX_LENGTH = 500
 
 
 def pages_of(request: Request) -> Pages:
@@ -83,6 +92,9 @@ def _queue_filter(
         assignee=principal.subject if mine else None,
         overdue_only=bool(overdue),
     )
+
+
+QUEUE_FILTERS = ("service", "status", "village", "mine", "overdue")
 
 
 @dataclass(frozen=True)
@@ -117,8 +129,9 @@ def _queue_context(
 
 
 async def _queue_items(
-    service: IntakeService, principal: Principal, query: QueueQuery
+    request: Request, service: IntakeService, principal: Principal, query: QueueQuery
 ) -> list[QueueItem]:
+    reject_unknown_filters(request, QUEUE_FILTERS)
     filters = _queue_filter(
         principal, query.service, query.status, query.village, query.mine, query.overdue
     )
@@ -132,7 +145,7 @@ async def queue_page(
     principal: QueueReader,
     query: Annotated[QueueQuery, Depends()],
 ) -> HTMLResponse:
-    items = await _queue_items(service, principal, query)
+    items = await _queue_items(request, service, principal, query)
     lang = language(request)
     return pages_of(request).render(
         request,
@@ -152,7 +165,7 @@ async def queue_fragment(
     principal: QueueReader,
     query: Annotated[QueueQuery, Depends()],
 ) -> HTMLResponse:
-    items = await _queue_items(service, principal, query)
+    items = await _queue_items(request, service, principal, query)
     response = pages_of(request).render(
         request,
         "front_office_rows.html",
@@ -220,6 +233,8 @@ async def _detail_context(
         "status_labels": STATUS_LABELS,
         "is_open": document["intake_status"] in OPEN_FOR_FRONT_OFFICE,
         "age_text": age_text,
+        "reason_max_length": REASON_MAX_LENGTH,
+        "note_max_length": NOTE_MAX_LENGTH,
     }
 
 
@@ -327,10 +342,14 @@ def _marks(form: FormData, checks: list[PaperCheck]) -> dict[str, str]:
 
 
 async def _checked_application(
-    request: Request, service: IntakeService, application_id: str
+    request: Request, service: IntakeService, application_id: str, actor: str
 ) -> tuple[FormData, list[PaperCheck], dict[str, str], int]:
     form = await request.form()
     document = await service.get(application_id)
+    # A colleague's hold is checked before the checklist, so a staff member who
+    # may not act learns that first. The service checks the hold again when it
+    # writes, together with the version.
+    check_not_taken_by_colleague(document, actor)
     checks = _paper_checks(service, document, "id")
     return form, checks, _marks(form, checks), _form_version(form)
 
@@ -352,7 +371,7 @@ async def accept(
     application_id: str, request: Request, service: Service, principal: FrontOffice
 ) -> Response:
     _, checks, marks, version = await _checked_application(
-        request, service, application_id
+        request, service, application_id, principal.subject
     )
     problems = [
         check.requirement.name_id
@@ -375,7 +394,7 @@ async def request_documents(
     application_id: str, request: Request, service: Service, principal: FrontOffice
 ) -> Response:
     form, checks, marks, version = await _checked_application(
-        request, service, application_id
+        request, service, application_id, principal.subject
     )
     missing = []
     for check in checks:
@@ -389,17 +408,30 @@ async def request_documents(
                 f"{check.requirement.name_id}",
                 requirement=code,
             )
-        text = f"{PROBLEM_MARKS[marks[code]]}: {reason}"[:REASON_MAX_LENGTH]
+        if len(reason) > REASON_MAX_LENGTH:
+            raise ValidationFailedError(
+                f"the reason for {check.requirement.name_id} has {len(reason)} "
+                f"characters; shorten it to at most {REASON_MAX_LENGTH}",
+                requirement=code,
+            )
+        text = f"{PROBLEM_MARKS[marks[code]]}: {reason}"
         missing.append({"requirement": code, "reason": text})
     if not missing:
         raise ValidationFailedError(
             "every paper is marked OK; mark the missing or unreadable papers, or "
             "accept the application"
         )
+    note = _form_text(form, "note")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationFailedError(
+            f"the note to the resident has {len(note)} characters; shorten it to at "
+            f"most {NOTE_MAX_LENGTH}",
+            field="note",
+        )
     try:
         documents_request = DocumentsRequest(
             missing=[MissingFileRequest.model_validate(m) for m in missing],
-            note=_form_text(form, "note"),
+            note=note,
             version=version,
         )
     except ValidationError as error:

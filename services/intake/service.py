@@ -146,6 +146,18 @@ def new_tracking_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+def check_not_taken_by_colleague(application: Document, actor: str) -> None:
+    """Raise ConflictError when a staff member other than `actor` has taken it."""
+    assignee = application.get("assignee")
+    if assignee is not None and assignee["username"] != actor:
+        raise ConflictError(
+            f"application {application['tracking_code']} is being checked by "
+            f"{assignee['name']} ({assignee['username']}); ask them to finish or "
+            "release it first",
+            assignee=assignee["username"],
+        )
+
+
 class IntakeService:
     def __init__(
         self,
@@ -517,14 +529,7 @@ class IntakeService:
                 "again and repeat the action",
                 version=current["version"],
             )
-        assignee = current.get("assignee")
-        if assignee is not None and assignee["username"] != actor:
-            raise ConflictError(
-                f"application {current['tracking_code']} is being checked by "
-                f"{assignee['name']} ({assignee['username']}); ask them to finish or "
-                "release it first",
-                assignee=assignee["username"],
-            )
+        check_not_taken_by_colleague(current, actor)
         return current
 
     async def assign(self, application_id: str, username: str, name: str) -> Document:
@@ -591,12 +596,15 @@ class IntakeService:
                 )
             statuses = (filters.intake_status,)
         if filters.service_code is not None:
-            self.service_entry(filters.service_code)
+            self._check_service_filter(filters.service_code)
+        village_code = None
+        if filters.village_code is not None:
+            village_code = self._checked_village_filter(filters.village_code)
         documents = await self._repository.queue(
             statuses,
             limit,
             service_code=filters.service_code,
-            village_code=filters.village_code,
+            village_code=village_code,
             assignee=filters.assignee,
         )
         now = datetime.now(UTC)
@@ -604,6 +612,32 @@ class IntakeService:
         if filters.overdue_only:
             items = [item for item in items if item.overdue]
         return items
+
+    def _check_service_filter(self, service_code: str) -> None:
+        if service_code not in self.catalogue.codes:
+            raise ValidationFailedError(
+                f"service {service_code!r} is not in the catalogue; filter by one of "
+                f"{', '.join(self.catalogue.codes)}, or leave it empty for every "
+                "service",
+                field="service_code",
+            )
+
+    def _checked_village_filter(self, village_code: str) -> str:
+        """Return the village code in dotted form, or raise for an unknown one."""
+        try:
+            village = self.regency.village(village_code)
+        except ValueError:
+            village = None
+        if village is None:
+            villages = self.regency.villages
+            raise ValidationFailedError(
+                f"village {village_code!r} is not a village of {self.regency.name}; "
+                f"filter by one of its {len(villages)} village codes as listed in the "
+                f"village filter (such as {villages[0].code}), or leave it empty for "
+                "every village",
+                field="village_code",
+            )
+        return village.code
 
     def queue_item(self, document: Document) -> QueueItem:
         """Describe one application as the queue shows it, aged as of now."""

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.notify.chat import ChatService
+from services.notify.pages import check_conversation_filters
 from services.notify.schemas import (
     AuthorKind,
     ChatMessageIn,
@@ -90,6 +91,7 @@ async def resident_post(
 
 @router.get("/conversations", tags=["staff"])
 async def conversations(
+    request: Request,
     principal: ChatReader,
     chat: Chat,
     tracking_code: str = "",
@@ -97,6 +99,7 @@ async def conversations(
     unanswered: bool = False,
 ) -> list[ConversationView]:
     """List conversations with messages, unanswered first."""
+    check_conversation_filters(request, service_code)
     return await chat.list_conversations(
         tracking_code=tracking_code,
         service_code=service_code,

@@ -23,6 +23,7 @@ from shared.auth import (
     require_application_access,
     staff_with,
 )
+from shared.errors import ValidationFailedError
 from shared.pages import Pages
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +58,34 @@ def service_names(request: Request) -> dict[str, tuple[str, str]]:
     """Return the catalogue's service names (Indonesian, English) by code."""
     names: dict[str, tuple[str, str]] = request.app.state.service_names
     return names
+
+
+CONVERSATION_FILTERS = ("tracking_code", "service_code", "unanswered")
+
+
+def check_conversation_filters(request: Request, service_code: str) -> None:
+    """Raise for a query parameter the conversation list does not filter by,
+    or for a service code outside the catalogue.
+
+    FastAPI ignores unknown query parameters, so a misspelt filter would
+    otherwise list every conversation as if it had been applied.
+    """
+    unknown = sorted(set(request.query_params) - set(CONVERSATION_FILTERS))
+    if unknown:
+        raise ValidationFailedError(
+            f"the conversation list has no filter "
+            f"{', '.join(repr(name) for name in unknown)}; filter by "
+            f"{', '.join(CONVERSATION_FILTERS)}",
+            field=unknown[0],
+        )
+    codes = tuple(service_names(request))
+    code = service_code.strip()
+    if code and code not in codes:
+        raise ValidationFailedError(
+            f"service {code!r} is not in the catalogue; filter by one of "
+            f"{', '.join(codes)}, or leave it empty for every service",
+            field="service_code",
+        )
 
 
 def age_minutes(moment: datetime | None) -> int:
@@ -216,6 +245,7 @@ async def staff_conversations(
     service_code: str = "",
     unanswered: bool = False,
 ) -> HTMLResponse:
+    check_conversation_filters(request, service_code)
     rows = await chat.list_conversations(
         tracking_code=tracking_code,
         service_code=service_code,
@@ -242,6 +272,7 @@ async def staff_conversation_rows(
     service_code: str = "",
     unanswered: bool = False,
 ) -> HTMLResponse:
+    check_conversation_filters(request, service_code)
     rows = await chat.list_conversations(
         tracking_code=tracking_code,
         service_code=service_code,

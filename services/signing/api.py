@@ -44,14 +44,27 @@ DocumentReader = Annotated[
 ]
 
 
+QUEUE_FILTERS = ("service_code", "division")
+
+
 @router.get("/queue", tags=["head of office"])
 async def approval_queue(
+    request: Request,
     service: Service,
     principal: QueueReader,
     service_code: str | None = None,
     division: str | None = None,
 ) -> list[ApprovalView]:
     """List verified applications awaiting the head's approval, oldest first."""
+    # FastAPI ignores unknown query parameters, so a misspelt filter would
+    # otherwise list the whole queue as if it had been applied.
+    unknown = sorted(set(request.query_params) - set(QUEUE_FILTERS))
+    if unknown:
+        raise ValidationFailedError(
+            f"the queue has no filter {', '.join(repr(name) for name in unknown)}; "
+            f"filter by {', '.join(QUEUE_FILTERS)}",
+            field=unknown[0],
+        )
     return await service.queue(service_code or None, division or None)
 
 

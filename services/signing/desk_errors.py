@@ -62,6 +62,16 @@ REASON_LENGTH: Wording = (
     "Tulis alasan 3 sampai 500 karakter: apa yang harus diubah dan mengapa.",
     "Write a reason of 3 to 500 characters: what must change and why.",
 )
+
+
+def long_reason_wording(length: int, max_length: int) -> Wording:
+    return (
+        f"Alasan ini {length} karakter; persingkat menjadi paling banyak "
+        f"{max_length} karakter.",
+        f"The reason has {length} characters; shorten it to at most {max_length}.",
+    )
+
+
 NOTHING_SELECTED: Wording = (
     "Belum ada permohonan yang dipilih. Centang yang akan ditandatangani.",
     "No application is selected. Tick the ones to sign.",
@@ -114,6 +124,33 @@ class DeskError(ServiceError):
 def worded(request: Request, wording: Wording) -> str:
     """Return the wording in the page's language."""
     return wording[1] if language(request) == "en" else wording[0]
+
+
+def unknown_filter_wording(names: list[str], accepted: tuple[str, ...]) -> Wording:
+    listed = ", ".join(repr(name) for name in names)
+    return (
+        f"Antrian tidak dapat disaring dengan {listed}; saring dengan "
+        f"{', '.join(accepted)}.",
+        f"The queue has no filter {listed}; filter by {', '.join(accepted)}.",
+    )
+
+
+def unknown_service_wording(service_code: str, codes: tuple[str, ...]) -> Wording:
+    return (
+        f"Layanan {service_code!r} tidak ada di katalog. Pilih salah satu dari "
+        f"{', '.join(codes)}, atau kosongkan untuk semua layanan.",
+        f"Service {service_code!r} is not in the catalogue. Choose one of "
+        f"{', '.join(codes)}, or leave it empty for every service.",
+    )
+
+
+def unknown_division_wording(division: str, divisions: list[str]) -> Wording:
+    return (
+        f"Bidang {division!r} tidak ada. Pilih {' atau '.join(divisions)}, atau "
+        "kosongkan untuk semua bidang.",
+        f"Division {division!r} does not exist. Choose {' or '.join(divisions)}, "
+        "or leave it empty for every division.",
+    )
 
 
 def paused_wording(settings: SigningSettings) -> Wording:

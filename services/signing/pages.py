@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import SecretStr
 
-from services.signing.api import Service
+from services.signing.api import QUEUE_FILTERS, Service
 from services.signing.desk_errors import (
     LONG_PASSPHRASE,
     MISSING_PASSPHRASE,
@@ -22,7 +22,11 @@ from services.signing.desk_errors import (
     REASON_LENGTH,
     batch_item_error,
     desk_errors,
+    long_reason_wording,
     page_problem,
+    unknown_division_wording,
+    unknown_filter_wording,
+    unknown_service_wording,
 )
 from services.signing.documents import TEMPLATES
 from services.signing.schemas import MAX_BATCH, ApprovalView
@@ -30,7 +34,7 @@ from services.signing.service import SigningService
 from shared.auth import Principal, Role
 from shared.auth.web import Applicant, require_application_access, staff_with
 from shared.catalogue import Division
-from shared.errors import NotFoundError, ValidationFailedError
+from shared.errors import NotFoundError
 from shared.pages import Pages, language
 
 router = APIRouter(include_in_schema=False)
@@ -187,18 +191,19 @@ def filter_choices(service: SigningService, lang: str) -> dict[str, Any]:
 
 
 def checked_filters(
-    service: SigningService, service_code: str, division: str
+    request: Request, service: SigningService, service_code: str, division: str
 ) -> tuple[str | None, str | None]:
-    """Return the filters as given, or raise on an unknown service or division."""
+    """Return the filters as given, or raise on an unknown filter, service or
+    division, worded in the page's language."""
+    unknown = sorted(set(request.query_params) - set(QUEUE_FILTERS))
+    if unknown:
+        raise page_problem(request, unknown_filter_wording(unknown, QUEUE_FILTERS))
     if service_code and service.service_entry(service_code) is None:
-        raise ValidationFailedError(
-            f"unknown service {service_code!r}; choose one from the service list"
-        )
+        codes = service.catalogue.codes
+        raise page_problem(request, unknown_service_wording(service_code, codes))
     if division and division not in DIVISION_LABELS:
-        raise ValidationFailedError(
-            f"unknown division {division!r}; choose "
-            f"{' or '.join(sorted(DIVISION_LABELS))}"
-        )
+        divisions = list(DIVISION_LABELS)
+        raise page_problem(request, unknown_division_wording(division, divisions))
     return service_code or None, division or None
 
 
@@ -215,7 +220,7 @@ async def approval_desk(
 ) -> HTMLResponse:
     pages = pages_of(request)
     lang = language(request)
-    code, chosen_division = checked_filters(service, service_code, division)
+    code, chosen_division = checked_filters(request, service, service_code, division)
     views = await service.queue(code, chosen_division)
     return pages.render(
         request,
@@ -240,7 +245,7 @@ async def approval_queue_rows(
     """Render the queue's table rows; the desk polls this every 5 seconds."""
     pages = pages_of(request)
     lang = language(request)
-    code, chosen_division = checked_filters(service, service_code, division)
+    code, chosen_division = checked_filters(request, service, service_code, division)
     views = await service.queue(code, chosen_division)
     return pages.render(
         request,
@@ -258,9 +263,15 @@ def passphrase_from(request: Request, value: str) -> SecretStr:
     return SecretStr(value)
 
 
+REASON_MAX_LENGTH = 500
+
+
 def reason_from(request: Request, value: str) -> str:
     reason = value.strip()
-    if not 3 <= len(reason) <= 500:
+    if len(reason) > REASON_MAX_LENGTH:
+        wording = long_reason_wording(len(reason), REASON_MAX_LENGTH)
+        raise page_problem(request, wording)
+    if len(reason) < 3:
         raise page_problem(request, REASON_LENGTH)
     return reason
 

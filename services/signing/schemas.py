@@ -119,3 +119,8 @@ class PdfCheck(BaseModel):
     trusted: bool
     document: PublicVerification | None
     detail: str
+    extra_bytes: int = Field(
+        default=0,
+        description="Bytes after the signed part of an issued document, which no "
+        "signature covers; 0 when the file is the issued PDF exactly",
+    )

@@ -33,11 +33,13 @@ from services.signing.schemas import (
 from services.signing.settings import SigningSettings
 from services.signing.signer import (
     DocumentSigner,
+    SignatureReport,
     SigningPassphraseInvalid,
     verify_signed_pdf,
 )
 from shared.catalogue import (
     Catalogue,
+    Division,
     NumberKind,
     ServiceEntry,
     UnknownServiceError,
@@ -535,7 +537,12 @@ class SigningService:
         division: str | None = None,
         limit: int = 200,
     ) -> list[ApprovalView]:
-        """List approvals awaiting the head, oldest first, optionally filtered."""
+        """List approvals awaiting the head, oldest first, optionally filtered.
+
+        Raises ValidationFailedError for a service code or division that is
+        not in the catalogue.
+        """
+        self._check_filters(service_code, division)
         codes = [
             entry.code
             for entry in self._catalogue.services
@@ -546,6 +553,22 @@ class SigningService:
             ApprovalStatus.AWAITING_APPROVAL.value, limit, service_codes=codes
         )
         return [self.view(approval) for approval in approvals]
+
+    def _check_filters(self, service_code: str | None, division: str | None) -> None:
+        codes = self._catalogue.codes
+        if service_code is not None and service_code not in codes:
+            raise ValidationFailedError(
+                f"service {service_code!r} is not in the catalogue; filter by one of "
+                f"{', '.join(codes)}, or leave it empty for every service",
+                field="service_code",
+            )
+        divisions = [d.value for d in Division]
+        if division is not None and division not in divisions:
+            raise ValidationFailedError(
+                f"division {division!r} is not a division of the office; filter by "
+                f"{' or '.join(divisions)}, or leave it empty for every division",
+                field="division",
+            )
 
     def view(self, approval: Document) -> ApprovalView:
         """Build the API view, with the division and standard of its service."""
@@ -659,19 +682,49 @@ class SigningService:
                 "as the body, with Content-Type application/pdf (not as a form)"
             )
         report = await asyncio.to_thread(verify_signed_pdf, pdf, self._trust_roots)
-        approval = await self._repository.by_sha256(hashlib.sha256(pdf).hexdigest())
+        approval, extra_bytes = await self._issued_approval(pdf, report)
         issued = approval is not None and approval["status"] == ApprovalStatus.SIGNED
         document = (
             self._public_view(approval["document_id"], approval) if approval else None
         )
+        detail = report.detail
+        if extra_bytes:
+            detail += (
+                f"; the file has {extra_bytes} bytes after the signed part, which the "
+                "signature does not cover, so only the signed part is the issued "
+                "document"
+            )
         return PdfCheck(
             issued_here=issued,
             signed=report.signed,
             intact=report.intact,
             trusted=report.trusted,
             document=document,
-            detail=report.detail,
+            detail=detail,
+            extra_bytes=extra_bytes,
         )
+
+    async def _issued_approval(
+        self, pdf: bytes, report: SignatureReport
+    ) -> tuple[Document | None, int]:
+        """Find the approval whose signed PDF the file is or starts with.
+
+        Returns the approval, or None, and the count of bytes after the issued
+        PDF. Bytes appended after a signature leave it intact (a PDF reader
+        ignores data after the last %%EOF), so a file that only starts with an
+        issued PDF is matched when its signature is intact and trusted.
+        """
+        approval = await self._repository.by_sha256(hashlib.sha256(pdf).hexdigest())
+        if approval is not None:
+            return approval, 0
+        length = report.signed_length
+        if not (report.intact and report.trusted and length and length < len(pdf)):
+            return None, 0
+        signed_part = hashlib.sha256(pdf[:length]).hexdigest()
+        approval = await self._repository.by_sha256(signed_part)
+        if approval is None:
+            return None, 0
+        return approval, len(pdf) - length
 
     def _public_view(
         self, document_id: str, approval: Document | None

@@ -87,6 +87,9 @@ class SignatureReport:
     signer_name and signed_at come from the last signature: the certificate's
     common name and the signer's own clock, which are only credible when
     intact and trusted are both true.
+    signed_length: bytes from the start of the file to the end of the last
+    signature's byte range, or None without a signature. A longer file has
+    bytes after the signed part that no signature covers.
     """
 
     signed: bool
@@ -95,6 +98,7 @@ class SignatureReport:
     signer_name: str | None
     signed_at: datetime | None
     detail: str
+    signed_length: int | None = None
 
 
 class LocalPadesSigner:
@@ -227,6 +231,7 @@ def verify_signed_pdf(pdf: bytes, trust_roots: list[bytes]) -> SignatureReport:
                 signer_name=None,
                 signed_at=None,
                 detail=f"signature {signature.field_name} cannot be checked: {error}",
+                signed_length=_signed_length(signature),
             )
     return _summarise(signatures, statuses)
 
@@ -311,7 +316,19 @@ def _summarise(
         signer_name=signer_name,
         signed_at=last.signer_reported_dt,
         detail=detail,
+        signed_length=_signed_length(signatures[-1]),
     )
+
+
+def _signed_length(signature: EmbeddedPdfSignature) -> int | None:
+    """Return where the signature's byte range ends, or None for a malformed one."""
+    # Any file can arrive through public verification, so /ByteRange may be
+    # something other than four integers.
+    try:
+        _, _, second_start, second_length = (int(n) for n in signature.byte_range)
+    except (TypeError, ValueError):
+        return None
+    return second_start + second_length
 
 
 def _is_intact(status: PdfSignatureStatus) -> bool:

@@ -14,7 +14,7 @@ from services.verification.schemas import (
 )
 from services.verification.service import VerificationService, to_view
 from shared.auth import Principal, Role, staff_with
-from shared.catalogue import Division
+from shared.web import reject_unknown_filters
 
 router = APIRouter()
 
@@ -25,7 +25,13 @@ def get_service(request: Request) -> VerificationService:
 
 
 Service = Annotated[VerificationService, Depends(get_service)]
-DivisionFilter = Annotated[Division | None, Query(description="Only this division")]
+DivisionFilter = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Only this division: pendaftaran_penduduk or pencatatan_sipil",
+    ),
+]
 ServiceFilter = Annotated[
     str | None, Query(max_length=40, description="Only this catalogue service code")
 ]
@@ -45,8 +51,12 @@ CaseReader = Annotated[
 CaseWorker = Annotated[Principal, Depends(staff_with(Role.OPERATOR, Role.VERIFIER))]
 
 
+QUEUE_FILTERS = ("division", "service_code", "assignee", "limit")
+
+
 @router.get("/queues/operator", tags=["operator"])
 async def operator_queue(
+    request: Request,
     service: Service,
     _: OperatorQueueReader,
     division: DivisionFilter = None,
@@ -55,17 +65,19 @@ async def operator_queue(
     limit: QueueLimit = 200,
 ) -> list[CaseView]:
     """List cases awaiting a draft, oldest first."""
+    reject_unknown_filters(request, QUEUE_FILTERS)
     return await service.queue(
         CaseStatus.AWAITING_DRAFT,
-        division,
-        service_code=service_code,
-        assignee=assignee,
+        division or None,
+        service_code=service_code or None,
+        assignee=assignee or None,
         limit=limit,
     )
 
 
 @router.get("/queues/verifier", tags=["verifier"])
 async def verifier_queue(
+    request: Request,
     service: Service,
     _: VerifierQueueReader,
     division: DivisionFilter = None,
@@ -74,11 +86,12 @@ async def verifier_queue(
     limit: QueueLimit = 200,
 ) -> list[CaseView]:
     """List drafted cases awaiting verification, oldest first."""
+    reject_unknown_filters(request, QUEUE_FILTERS)
     return await service.queue(
         CaseStatus.AWAITING_VERIFICATION,
-        division,
-        service_code=service_code,
-        assignee=assignee,
+        division or None,
+        service_code=service_code or None,
+        assignee=assignee or None,
         limit=limit,
     )
 

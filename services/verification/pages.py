@@ -33,6 +33,7 @@ from shared.catalogue import Catalogue, Division
 from shared.database import Document
 from shared.errors import ValidationFailedError
 from shared.pages import Pages
+from shared.web import reject_unknown_filters
 
 log = structlog.get_logger()
 
@@ -111,6 +112,9 @@ def _pages(request: Request) -> Pages:
     return pages
 
 
+PAGE_FILTERS = ("bidang", "layanan", "saya")
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     division: str = ""
@@ -122,6 +126,7 @@ def queue_filters(
     request: Request, bidang: str = "", layanan: str = "", saya: str = ""
 ) -> QueueFilters:
     """Read the filters `bidang`, `layanan` and `saya`, rejecting unknown values."""
+    reject_unknown_filters(request, PAGE_FILTERS)
     if bidang and bidang not in DIVISION_LABELS:
         known = ", ".join(DIVISION_LABELS)
         raise ValidationFailedError(

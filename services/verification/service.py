@@ -20,10 +20,15 @@ from services.verification.schemas import (
     CaseView,
 )
 from shared.auth.roles import Principal, Role
-from shared.catalogue import Catalogue, UnknownServiceError
+from shared.catalogue import Catalogue, Division, UnknownServiceError
 from shared.consumer import PermanentError
 from shared.database import Document
-from shared.errors import ConflictError, ForbiddenError, NotFoundError
+from shared.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from shared.events import (
     Applicant,
     ApplicationAccepted,
@@ -292,6 +297,7 @@ class VerificationService:
         limit: int = 200,
     ) -> list[CaseView]:
         """List cases in `status`, oldest first, filtered by the given values."""
+        self._check_filters(division, service_code)
         cases = await self._repository.queue(
             status.value,
             division,
@@ -310,9 +316,27 @@ class VerificationService:
         assignee: str | None = None,
     ) -> int:
         """Count the cases that `queue` lists with the same filters, without a limit."""
+        self._check_filters(division, service_code)
         return await self._repository.count(
             status.value, division, service_code=service_code, assignee=assignee
         )
+
+    def _check_filters(self, division: str | None, service_code: str | None) -> None:
+        """Raise for a division or service code that no case can have."""
+        divisions = [d.value for d in Division]
+        if division is not None and division not in divisions:
+            raise ValidationFailedError(
+                f"division {division!r} is not a division of the office; filter by "
+                f"{' or '.join(divisions)}, or leave it empty for every division",
+                field="division",
+            )
+        codes = self._catalogue.codes
+        if service_code is not None and service_code not in codes:
+            raise ValidationFailedError(
+                f"service {service_code!r} is not in the catalogue; filter by one of "
+                f"{', '.join(codes)}, or leave it empty for every service",
+                field="service_code",
+            )
 
     def service_standard_days(self, service_code: str) -> int | None:
         """Return the service standard in days, or None for a withdrawn service."""

@@ -782,3 +782,134 @@ async def test_village_list_unknown_status_rejected(
 
     assert response.status_code == 422
     assert "printed" in response.json()["message"]
+
+
+@pytest.mark.parametrize("path", ["/distribusi/antrian", "/queue"])
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"village_code": "nope"}, ["'nope'", "village filter"]),
+        ({"village_code": "12.17.99.9999"}, ["'12.17.99.9999'", "village filter"]),
+        ({"service_code": "nope"}, ["'nope'", "birth_deed"]),
+        ({"status": "lost"}, ["'lost'", "awaiting_print"]),
+        ({"village": "x"}, ["no filter 'village'", "status, village_code"]),
+    ],
+    ids=["village", "village-elsewhere", "service", "status", "unknown-name"],
+)
+async def test_queue_unknown_filter_rejected(
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+    path: str,
+    params: dict[str, str],
+    named: list[str],
+) -> None:
+    response = await client.get(path, params=params, headers=clerk)
+
+    assert response.status_code == 422
+    for text in named:
+        assert text in response.json()["message"]
+
+
+async def test_queue_page_shows_unknown_village(
+    client: httpx.AsyncClient, clerk: dict[str, str]
+) -> None:
+    page = await client.get(
+        "/distribusi", params={"village_code": "nope"}, headers=clerk | HTML
+    )
+
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "village &#39;nope&#39; is not a village" in page.text
+
+
+async def test_queue_empty_filters_mean_any(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+) -> None:
+    event = await new_delivery(service, desk_documents)
+    empty = {"status": "", "village_code": "", "service_code": ""}
+
+    fragment = await client.get("/distribusi/antrian", params=empty, headers=clerk)
+    api = await client.get("/queue", params=empty, headers=clerk)
+
+    assert fragment.status_code == 200
+    assert event.data["subject_name"] in fragment.text
+    assert api.status_code == 200
+    assert event.subject in [d["application_id"] for d in api.json()]
+
+
+async def test_queue_village_filter_takes_digits(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+) -> None:
+    event = await new_delivery(service, desk_documents, village_code=OTHER_VILLAGE)
+
+    api = await client.get(
+        "/queue", params={"village_code": OTHER_VILLAGE.replace(".", "")}, headers=clerk
+    )
+
+    assert api.status_code == 200
+    assert event.subject in [d["application_id"] for d in api.json()]
+
+
+async def test_register_unknown_service_rejected(
+    client: httpx.AsyncClient, clerk: dict[str, str]
+) -> None:
+    params = {"service_code": "nope"}
+
+    page = await client.get("/register", params=params, headers=clerk | HTML)
+    fragment = await client.get("/register/hasil", params=params, headers=clerk)
+    api = await client.get("/register", params=params, headers=clerk)
+
+    assert page.status_code == 422
+    assert "service &#39;nope&#39; is not in the catalogue" in page.text
+    assert fragment.status_code == 422
+    assert "'nope'" in fragment.json()["message"]
+    assert api.status_code == 422
+    assert "birth_deed" in api.json()["message"]
+
+
+async def test_hand_over_long_name_rejected_not_cut(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+) -> None:
+    event = await printed_delivery(service, desk_documents, client, clerk)
+
+    response = await client.post(
+        f"/distribusi/serah/{event.subject}",
+        data={**COLLECTOR, "collector_name": "Rosmaida " * 300},
+        headers=clerk,
+    )
+
+    stored = await service.get(event.subject)
+    assert response.status_code == 422
+    assert "at most 80 characters" in response.text
+    assert stored["status"] == "printed"
+    assert "collector" not in stored
+    assert await register_count(service, event) == 0
+
+
+async def test_appointment_long_place_rejected_not_cut(
+    service: DistributionService,
+    desk_documents: ObjectStore,
+    client: httpx.AsyncClient,
+    clerk: dict[str, str],
+) -> None:
+    event = await new_delivery(service, desk_documents, service_code="ktp_el_new")
+    day = (service.regency.today() + timedelta(days=3)).isoformat()
+
+    response = await client.post(
+        f"/distribusi/serah/{event.subject}/jadwal",
+        data={"day": day, "time": "10:30", "place": "p" * 3000},
+        headers=clerk,
+    )
+
+    assert response.status_code == 422
+    assert "at most 120 characters" in response.text
+    assert (await service.get(event.subject))["status"] == "awaiting_appointment"

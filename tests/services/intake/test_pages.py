@@ -493,3 +493,256 @@ async def test_json_queue_filters_mine(
     assert queue.status_code == 200
     assert [i["application_id"] for i in queue.json()] == [mine["application_id"]]
     assert queue.json()[0]["assignee"]["name"].startswith("Petugas ")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "named"),
+    [
+        ("/loket/antrian", {"service": "nope"}, "birth_deed"),
+        ("/loket/antrian", {"village": "nope"}, "village filter"),
+        ("/loket/antrian", {"village": "12.17.99.9999"}, "village filter"),
+        ("/loket/antrian", {"status": "nope"}, "resubmitted"),
+        ("/front-office/queue", {"service_code": "nope"}, "birth_deed"),
+        ("/front-office/queue", {"village_code": "nope"}, "village filter"),
+        ("/front-office/queue", {"status": "nope"}, "resubmitted"),
+    ],
+)
+async def test_queue_unknown_filter_value_rejected(
+    client: httpx.AsyncClient,
+    staff: dict[str, str],
+    path: str,
+    params: dict[str, str],
+    named: str,
+) -> None:
+    response = await client.get(path, params=params, headers=staff | HTMX)
+
+    assert response.status_code == 422
+    message = response.json()["message"]
+    value = next(iter(params.values()))
+    assert f"'{value}'" in message
+    assert named in message
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "accepted"),
+    [
+        ("/loket/antrian", "layanan", "service, status, village, mine, overdue"),
+        ("/front-office/queue", "service", "service_code, status, village_code"),
+    ],
+)
+async def test_queue_unknown_filter_name_rejected(
+    client: httpx.AsyncClient,
+    staff: dict[str, str],
+    path: str,
+    name: str,
+    accepted: str,
+) -> None:
+    response = await client.get(path, params={name: "kia"}, headers=staff | HTMX)
+
+    assert response.status_code == 422
+    assert f"no filter '{name}'" in response.json()["message"]
+    assert accepted in response.json()["message"]
+
+
+async def test_queue_page_shows_unknown_filter(
+    client: httpx.AsyncClient, staff: dict[str, str]
+) -> None:
+    page = await client.get(
+        "/loket", params={"service": "nope"}, headers=staff | {"accept": "text/html"}
+    )
+
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "service &#39;nope&#39; is not in the catalogue" in page.text
+
+
+async def test_queue_empty_filters_mean_any(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    body = await submit_birth_deed(client, identity, 44)
+    empty = {"service": "", "status": "", "village": "", "mine": "", "overdue": ""}
+
+    page = await client.get("/loket/antrian", params=empty, headers=staff | HTMX)
+    api = await client.get(
+        "/front-office/queue",
+        params={"service_code": "", "status": "", "village_code": ""},
+        headers=staff,
+    )
+
+    assert page.status_code == 200
+    assert body["tracking_code"] in page.text
+    assert api.status_code == 200
+    assert body["application_id"] in [i["application_id"] for i in api.json()]
+
+
+async def test_queue_village_filter_takes_both_forms(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    body = await submit_birth_deed(client, identity, 45)
+    village = (await application(client, body["application_id"], staff))["village_code"]
+
+    dotted = await client.get(
+        "/front-office/queue", params={"village_code": village}, headers=staff
+    )
+    digits = await client.get(
+        "/front-office/queue",
+        params={"village_code": village.replace(".", "")},
+        headers=staff,
+    )
+
+    assert body["application_id"] in [i["application_id"] for i in dotted.json()]
+    assert body["application_id"] in [i["application_id"] for i in digits.json()]
+
+
+async def test_request_documents_long_reason_rejected(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    application_id = (await submit_birth_deed(client, identity, 46))["application_id"]
+    version = await version_of(client, application_id, staff)
+
+    response = await client.post(
+        f"/loket/{application_id}/minta-berkas",
+        data={
+            **all_marked(),
+            "check_family_card": "unreadable",
+            "reason_family_card": "x" * 3000,
+            "version": str(version),
+        },
+        headers=staff | HTMX,
+    )
+
+    assert response.status_code == 422
+    assert "3000 characters" in response.json()["message"]
+    assert "at most 280" in response.json()["message"]
+    after = await application(client, application_id, staff)
+    assert after["intake_status"] == "submitted"
+    assert after["missing"] == []
+
+
+async def test_request_documents_longest_reason_kept_whole(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    application_id = (await submit_birth_deed(client, identity, 47))["application_id"]
+    version = await version_of(client, application_id, staff)
+    reason = "y" * 280
+
+    response = await client.post(
+        f"/loket/{application_id}/minta-berkas",
+        data={
+            **all_marked(),
+            "check_family_card": "unreadable",
+            "reason_family_card": reason,
+            "version": str(version),
+        },
+        headers=staff | HTMX,
+    )
+
+    assert response.status_code == 200, response.text
+    after = await application(client, application_id, staff)
+    assert after["missing"][0]["reason"] == f"Tidak terbaca: {reason}"
+
+
+async def test_request_documents_long_note_rejected(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    application_id = (await submit_birth_deed(client, identity, 48))["application_id"]
+    version = await version_of(client, application_id, staff)
+
+    response = await client.post(
+        f"/loket/{application_id}/minta-berkas",
+        data={
+            **all_marked(),
+            "check_family_card": "missing",
+            "reason_family_card": "Belum diunggah",
+            "note": "n" * 501,
+            "version": str(version),
+        },
+        headers=staff | HTMX,
+    )
+
+    assert response.status_code == 422
+    assert "501 characters" in response.json()["message"]
+    assert "at most 500" in response.json()["message"]
+    after = await application(client, application_id, staff)
+    assert after["intake_status"] == "submitted"
+
+
+async def test_colleague_hold_blocks_page_and_json_actions(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    application_id = (await submit_birth_deed(client, identity, 49))["application_id"]
+    colleague = await staff_headers(identity, Role.FRONT_OFFICE)
+    await client.post(f"/applications/{application_id}/assign", headers=colleague)
+    holder = (await application(client, application_id, staff))["assignee"]
+    version = await version_of(client, application_id, staff)
+    papers_request = {
+        "missing": [{"requirement": "family_card", "reason": "Foto buram"}],
+        "version": version,
+    }
+
+    page_request = await client.post(
+        f"/loket/{application_id}/minta-berkas",
+        data={"check_family_card": "missing", "version": str(version)},
+        headers=staff | HTMX,
+    )
+    json_accept = await client.post(
+        f"/applications/{application_id}/accept",
+        json={"version": version},
+        headers=staff,
+    )
+    json_request = await client.post(
+        f"/applications/{application_id}/request-documents",
+        json=papers_request,
+        headers=staff,
+    )
+
+    # The checklist of the page request is incomplete, yet the hold is what
+    # the staff member learns first.
+    for response in (page_request, json_accept, json_request):
+        assert response.status_code == 409
+        assert holder["name"] in response.json()["message"]
+        assert response.json()["detail"]["assignee"] == holder["username"]
+    after = await application(client, application_id, staff)
+    assert after["intake_status"] == "submitted"
+    assert after["assignee"]["username"] == holder["username"]
+
+
+async def test_any_front_office_member_releases_over_json(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    application_id = (await submit_birth_deed(client, identity, 50))["application_id"]
+    colleague = await staff_headers(identity, Role.FRONT_OFFICE)
+    await client.post(f"/applications/{application_id}/assign", headers=colleague)
+
+    released = await client.post(
+        f"/applications/{application_id}/release", headers=staff
+    )
+    version = await version_of(client, application_id, staff)
+    accepted = await client.post(
+        f"/loket/{application_id}/terima",
+        data={**all_marked(), "version": str(version)},
+        headers=staff | HTMX,
+    )
+
+    assert released.status_code == 200
+    assert released.json()["assignee"] is None
+    assert accepted.status_code == 200, accepted.text
+    after = await application(client, application_id, staff)
+    assert after["intake_status"] == "accepted"
+
+
+async def test_holder_acts_on_own_assignment(
+    client: httpx.AsyncClient, identity: IdentityStore, staff: dict[str, str]
+) -> None:
+    application_id = (await submit_birth_deed(client, identity, 51))["application_id"]
+    await client.post(f"/loket/{application_id}/ambil", headers=staff | HTMX)
+    version = await version_of(client, application_id, staff)
+
+    accepted = await client.post(
+        f"/applications/{application_id}/accept",
+        json={"version": version},
+        headers=staff,
+    )
+
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["intake_status"] == "accepted"

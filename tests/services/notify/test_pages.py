@@ -254,3 +254,57 @@ async def test_assignee_shown_in_list(
 
     assert "Petugas" in rows.text
     assert "Lepas" in rows.text
+
+
+@pytest.mark.parametrize("path", ["/percakapan/daftar", "/conversations"])
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"service_code": "nope"}, ["'nope'", "birth_deed"]),
+        ({"status": "nope"}, ["no filter 'status'", "tracking_code, service_code"]),
+    ],
+    ids=["service", "unknown-name"],
+)
+async def test_conversation_unknown_filter_rejected(
+    client: httpx.AsyncClient,
+    identity: IdentityStore,
+    path: str,
+    params: dict[str, str],
+    named: list[str],
+) -> None:
+    staff = await staff_headers(identity, Role.FRONT_OFFICE)
+
+    response = await client.get(path, params=params, headers=staff | HTMX)
+
+    assert response.status_code == 422
+    for text in named:
+        assert text in response.json()["message"]
+
+
+async def test_conversation_page_shows_unknown_filter(
+    client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    staff = await staff_headers(identity, Role.FRONT_OFFICE)
+
+    page = await client.get(
+        "/percakapan",
+        params={"status": "nope"},
+        headers=staff | {"accept": "text/html"},
+    )
+
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "no filter &#39;status&#39;" in page.text
+
+
+async def test_conversation_empty_filters_mean_any(
+    client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    staff = await staff_headers(identity, Role.FRONT_OFFICE)
+    empty = {"tracking_code": "", "service_code": ""}
+
+    rows = await client.get("/percakapan/daftar", params=empty, headers=staff | HTMX)
+    api = await client.get("/conversations", params=empty, headers=staff)
+
+    assert rows.status_code == 200
+    assert api.status_code == 200

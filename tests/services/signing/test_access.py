@@ -153,11 +153,14 @@ async def fixtures(signing_app: FastAPI, identity: IdentityStore) -> Fixtures:
     application_id, document_id = await signed_document(
         signing_app, applicant_nik=OWNER_NIK
     )
+    official = await identity.resolve(headers["village"]["authorization"][7:])
+    assert official is not None
+    # The village official submitted the application for the resident.
     await identity.grant(
         application_id,
         niks=[OWNER_NIK],
         village_code=VILLAGE_CODE,
-        submitted_by=f"resident:{OWNER_NIK}",
+        submitted_by=f"staff:{official.subject}",
     )
     client: httpx.AsyncClient = signing_app.state.client
     pdf = (

@@ -101,6 +101,86 @@ async def test_queue_filters_by_service_and_division(
     assert "bidang_lain" in unknown.json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"service_code": "nope"}, ["Layanan 'nope' tidak ada", "birth_deed"]),
+        ({"division": "zzz"}, ["Bidang 'zzz' tidak ada", "pencatatan_sipil"]),
+        ({"status": "nope"}, ["dengan 'status'", "service_code, division"]),
+    ],
+    ids=["service", "division", "unknown-name"],
+)
+async def test_desk_unknown_filter_rejected(
+    client: httpx.AsyncClient,
+    identity: IdentityStore,
+    params: dict[str, str],
+    named: list[str],
+) -> None:
+    headers = await head(identity)
+
+    fragment = await client.get(
+        "/persetujuan/antrian", params=params, headers=headers | HTMX
+    )
+    page = await client.get("/persetujuan", params=params, headers=headers | HTML)
+
+    assert fragment.status_code == 422
+    for text in named:
+        assert text in fragment.json()["message"]
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert named[0].replace("'", "&#39;") in page.text
+
+
+async def test_desk_unknown_filter_in_english(
+    client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    headers = await head(identity) | ENGLISH | HTMX
+
+    response = await client.get(
+        "/persetujuan/antrian", params={"service_code": "nope"}, headers=headers
+    )
+
+    assert response.status_code == 422
+    assert "Service 'nope' is not in the catalogue" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"service_code": "nope"}, ["'nope'", "birth_deed"]),
+        ({"division": "zzz"}, ["'zzz'", "pendaftaran_penduduk or pencatatan_sipil"]),
+        ({"status": "nope"}, ["no filter 'status'", "service_code, division"]),
+    ],
+    ids=["service", "division", "unknown-name"],
+)
+async def test_json_queue_unknown_filter_rejected(
+    client: httpx.AsyncClient,
+    identity: IdentityStore,
+    params: dict[str, str],
+    named: list[str],
+) -> None:
+    response = await client.get("/queue", params=params, headers=await head(identity))
+
+    assert response.status_code == 422
+    for text in named:
+        assert text in response.json()["message"]
+
+
+async def test_queue_empty_filters_mean_any(
+    client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    headers = await head(identity)
+    empty = {"service_code": "", "division": ""}
+
+    fragment = await client.get(
+        "/persetujuan/antrian", params=empty, headers=headers | HTMX
+    )
+    api = await client.get("/queue", params=empty, headers=headers)
+
+    assert fragment.status_code == 200
+    assert api.status_code == 200
+
+
 async def test_approval_page_shows_draft_and_preview(
     signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
 ) -> None:
@@ -438,6 +518,32 @@ async def test_return_and_reject_need_reason(
     assert (await service.get(rejected))["status"] == "rejected"
 
 
+async def test_long_reason_rejected_not_cut(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    returned = await open_approval(signing_app)
+    rejected = await open_approval(signing_app)
+    headers = await head(identity) | HTMX
+    service: SigningService = signing_app.state.service
+
+    too_long_return = await client.post(
+        f"/persetujuan/{returned}/kembalikan",
+        data={"reason": "r" * 3000},
+        headers=headers,
+    )
+    too_long_reject = await client.post(
+        f"/persetujuan/{rejected}/tolak", data={"reason": "r" * 501}, headers=headers
+    )
+
+    assert too_long_return.status_code == 422
+    assert "3000 karakter" in too_long_return.json()["message"]
+    assert "paling banyak 500" in too_long_return.json()["message"]
+    assert too_long_reject.status_code == 422
+    assert "501 karakter" in too_long_reject.json()["message"]
+    assert (await service.get(returned))["status"] == "awaiting_approval"
+    assert (await service.get(rejected))["status"] == "awaiting_approval"
+
+
 async def test_assign_to_self_and_release(
     signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
 ) -> None:
@@ -535,16 +641,111 @@ async def test_pdf_check_page_tells_tampering(
     assert "not a PDF" in not_pdf.text
 
 
+async def test_pdf_check_names_document_despite_appended_bytes(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    _, document_id = await signed_document(signing_app)
+    pdf = (
+        await client.get(
+            f"/documents/{document_id}/pdf",
+            headers=await staff_headers(identity, Role.DISTRIBUTION),
+        )
+    ).content
+    trailer = b"\n% bytes a mail program added after the end of the file\n"
+
+    page = await client.post(
+        "/verify-pdf",
+        files={"berkas": ("akta.pdf", pdf + trailer, "application/pdf")},
+        headers=HTML,
+    )
+    api = await client.post(
+        "/verify-pdf",
+        content=pdf + trailer,
+        headers={"content-type": "application/pdf"},
+    )
+
+    assert page.status_code == 200
+    assert "Isi tidak diubah sejak ditandatangani: ya" in page.text
+    assert "Diterbitkan oleh kantor ini: ya" in page.text
+    assert "ASLI dan BERLAKU" in page.text
+    assert f"{len(trailer)} byte tambahan" in page.text
+    assert "tidak cocok dengan dokumen mana pun" not in page.text
+    check = api.json()
+    assert check["issued_here"] is True
+    assert check["extra_bytes"] == len(trailer)
+    assert check["document"]["document_id"] == document_id
+    assert f"{len(trailer)} bytes after the signed part" in check["detail"]
+
+
+async def test_pdf_check_exact_file_has_no_extra_bytes(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    _, document_id = await signed_document(signing_app)
+    pdf = (
+        await client.get(
+            f"/documents/{document_id}/pdf",
+            headers=await staff_headers(identity, Role.DISTRIBUTION),
+        )
+    ).content
+
+    check = (
+        await client.post(
+            "/verify-pdf", content=pdf, headers={"content-type": "application/pdf"}
+        )
+    ).json()
+
+    assert check["issued_here"] is True
+    assert check["extra_bytes"] == 0
+    assert "after the signed part" not in check["detail"]
+
+
+async def test_pdf_check_tampered_with_appended_bytes_matches_nothing(
+    signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
+) -> None:
+    _, document_id = await signed_document(signing_app)
+    pdf = (
+        await client.get(
+            f"/documents/{document_id}/pdf",
+            headers=await staff_headers(identity, Role.DISTRIBUTION),
+        )
+    ).content
+    tampered = flip_signed_byte(pdf) + b"\n% trailing bytes\n"
+
+    page = await client.post(
+        "/verify-pdf",
+        files={"berkas": ("akta.pdf", tampered, "application/pdf")},
+        headers=HTML,
+    )
+    check = (
+        await client.post(
+            "/verify-pdf",
+            content=tampered,
+            headers={"content-type": "application/pdf"},
+        )
+    ).json()
+
+    assert "Isi tidak diubah sejak ditandatangani: tidak" in page.text
+    assert "Diterbitkan oleh kantor ini: tidak" in page.text
+    assert "tidak cocok dengan dokumen mana pun" in page.text
+    assert "byte tambahan" not in page.text
+    assert check["issued_here"] is False
+    assert check["document"] is None
+    assert check["extra_bytes"] == 0
+
+
 async def test_resident_downloads_own_deed(
     signing_app: FastAPI, client: httpx.AsyncClient, identity: IdentityStore
 ) -> None:
     nik = "1217085703940011"
     application_id, document_id = await signed_document(signing_app, applicant_nik=nik)
+    assisting = await staff_headers(identity, Role.VILLAGE, village_code=VILLAGE_CODE)
+    official = await identity.resolve(assisting["authorization"][7:])
+    assert official is not None
     await identity.grant(
         application_id,
         niks=[nik],
         village_code=VILLAGE_CODE,
-        submitted_by=f"resident:{nik}",
+        submitted_by=f"staff:{official.subject}",
     )
     stored = (
         await client.get(
@@ -556,7 +757,8 @@ async def test_resident_downloads_own_deed(
     own = await client.get(
         f"/dokumen/{document_id}/unduh", headers=await resident_headers(identity, nik)
     )
-    village = await client.get(
+    village = await client.get(f"/dokumen/{document_id}/unduh", headers=assisting)
+    colleague = await client.get(
         f"/dokumen/{document_id}/unduh",
         headers=await staff_headers(identity, Role.VILLAGE, village_code=VILLAGE_CODE),
     )
@@ -565,6 +767,8 @@ async def test_resident_downloads_own_deed(
     assert own.content == stored
     assert own.headers["content-type"] == "application/pdf"
     assert village.status_code == 200
+    # Officials see only the applications they submitted themselves.
+    assert colleague.status_code == 404
 
 
 async def test_download_refused_for_others_and_cards(

@@ -893,3 +893,30 @@ async def test_queue_filtered_by_service(
     ids = [case["application_id"] for case in response.json()]
     assert kia in ids
     assert birth not in ids
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"division": "zzz"}, ["'zzz'", "pendaftaran_penduduk or pencatatan_sipil"]),
+        ({"service_code": "nope"}, ["'nope'", "birth_deed"]),
+        ({"status": "nope"}, ["no filter 'status'", "division, service_code"]),
+    ],
+    ids=["division", "service", "unknown-name"],
+)
+async def test_queue_unknown_filter_rejected(
+    verifier: Staff, params: dict[str, str], named: list[str]
+) -> None:
+    response = await verifier.client.get("/queues/verifier", params=params)
+
+    assert response.status_code == 422
+    for text in named:
+        assert text in response.json()["message"]
+
+
+async def test_queue_empty_filters_mean_any(operator: Staff) -> None:
+    response = await operator.client.get(
+        "/queues/operator", params={"division": "", "service_code": "", "assignee": ""}
+    )
+
+    assert response.status_code == 200

@@ -542,3 +542,46 @@ async def test_ops_case_page_read_only(
     assert queue.status_code == 200
     assert "berkas" in queue.text
     assert "/ambil" not in queue.text
+
+
+async def test_queue_unknown_filter_name_rejected(verifier: Staff) -> None:
+    fragment = await verifier.client.get(
+        "/verifikator/antrean", params={"division": "zzz"}, headers=HTMX
+    )
+    page = await verifier.client.get(
+        "/verifikator", params={"division": "zzz"}, headers=PAGE
+    )
+
+    assert fragment.status_code == 422
+    assert "no filter 'division'" in fragment.json()["message"]
+    assert "bidang, layanan, saya" in fragment.json()["message"]
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "no filter &#39;division&#39;" in page.text
+
+
+async def test_queue_empty_filters_mean_any(verifier: Staff) -> None:
+    response = await verifier.client.get(
+        "/verifikator/antrean",
+        params={"bidang": "", "layanan": "", "saya": ""},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+
+
+async def test_return_long_reason_rejected(
+    service: VerificationService, operator: Staff, verifier: Staff
+) -> None:
+    application_id = await drafted(service, operator)
+
+    response = await verifier.client.post(
+        f"/kasus/{application_id}/kembalikan",
+        data={"reason": "r" * 3000},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.text
+    assert "3 sampai 500" in response.text
+    assert (await service.get(application_id))["status"] == "awaiting_verification"
