@@ -293,6 +293,7 @@ def test_resident_resends_and_asks(walk: Walk) -> None:
     page = walk.page("resident")
     page.goto(url("intake", f"/permohonan/{walk.application_id}"))
     missing = page.locator("#berkas")
+    reload_until(page, ".status-now", "Berkas perlu dilengkapi")
     expect(missing).to_contain_text("Berkas yang perlu dikirim lagi")
     expect(missing).to_contain_text("Kartu Keluarga (KK)")
     expect(missing).to_contain_text(f"Tidak terbaca: {UNREADABLE_REASON}")
@@ -301,7 +302,8 @@ def test_resident_resends_and_asks(walk: Walk) -> None:
     page.get_by_role("button", name="Kirim berkas").click()
     expect(page).to_have_url(url("intake", f"/permohonan/{walk.application_id}"))
     expect(page.locator("#berkas")).to_have_count(0)
-    expect(page.locator(".status-now")).to_contain_text("Berkas sudah dilengkapi")
+    # The timeline is built from the events, so the new status follows them.
+    reload_until(page, ".status-now", "Berkas sudah dilengkapi")
 
     page.get_by_role("link", name="Tanya petugas (obrolan)").click()
     expect(page).to_have_url(url("notify", f"/obrolan/{walk.application_id}"))
@@ -419,7 +421,7 @@ def test_head_signs_with_passphrase(walk: Walk) -> None:
     decision.get_by_role("button", name="Setujui dan tanda tangani").click()
     expect(page.locator("#pesan")).to_be_visible()
     expect(page.locator("#pesan")).to_have_class(re.compile(r"\berror\b"))
-    expect(page.locator("#pesan")).to_contain_text("passphrase is wrong")
+    expect(page.locator("#pesan")).to_contain_text("Frasa sandi tanda tangan salah")
     expect(decision).not_to_contain_text("Disetujui dan ditandatangani")
     page.reload()
     expect(page.locator("main")).to_contain_text("Menunggu persetujuan")
