@@ -207,11 +207,11 @@ class NotificationSent(Payload):
 
 
 class SignInCodeRequested(Payload):
-    """A resident asked to sign in; notify sends the one-time code.
+    """Sign-in request of a resident; notify sends its one-time code.
 
     The envelope's subject is the sign-in request id, not an application.
-    The code is valid for minutes and only once; the event log shows it,
-    so the log is as confidential as the mailbox it goes to.
+    The code is valid for ten minutes and only once. The event log shows it,
+    so the log must be kept as confidential as the mailbox it goes to.
     """
 
     nik: str

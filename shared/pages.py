@@ -46,7 +46,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def content_security_policy(settings: ServiceSettings) -> str:
-    """The pages' policy; forms may post to (and be redirected to) the services."""
+    """Return the pages' policy, which lets forms post and redirect to the services."""
     origins = sorted(
         {"/".join(url.split("/")[:3]) for url in settings.service_urls.values()}
     )
@@ -67,7 +67,7 @@ class Dashboard:
 def _desk(
     service: str, path: str, label_id: str, label_en: str, role: Role
 ) -> Dashboard:
-    """An office desk: its own role works there, ops reads along."""
+    """Return an office desk, worked by its own role and read by ops."""
     return Dashboard(service, path, label_id, label_en, frozenset({role, Role.OPS}))
 
 
@@ -213,7 +213,7 @@ class Pages:
 
 
 def wants_html(request: Request) -> bool:
-    """Whether the request is a browser navigation (not an API or htmx call)."""
+    """Return whether the request is a browser navigation, not an API or htmx call."""
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "hx-request" not in request.headers
 

@@ -1,7 +1,7 @@
 """Every route of every service checks who is asking, unless it is public.
 
-The per-service access tests check each (role, route) pair; this test makes
-sure no route is left out of them by accident: a route without a staff or
+The per-service access tests check each (role, route) pair. This test makes
+sure no route escapes them by accident, because a route without a staff or
 applicant dependency must be listed here as public.
 """
 

@@ -28,7 +28,7 @@ class LocalAccount:
 
 
 def local_accounts(settings: ServiceSettings) -> list[LocalAccount]:
-    """One made-up staff member per role, and an official of the first village."""
+    """Return one made-up staff member per role and an official of a village."""
     first_village = load_regency(settings.regency_file).villages[0].code
     return [
         LocalAccount("loket", "Rina Loket (contoh)", Role.FRONT_OFFICE),

@@ -105,7 +105,7 @@ class Demo:
         nik = applicant["nik"]
         if nik not in self.sessions:
             intake = self.url("intake")
-            asked_at = time.time()
+            requested_at = time.time()
             request = _check(
                 self.client.post(
                     f"{intake}/auth/resident/code",
@@ -117,7 +117,7 @@ class Demo:
                 ),
                 "sign-in code request",
             )
-            code = wait_for_code(self.maildir, applicant["email"], after=asked_at)
+            code = wait_for_code(self.maildir, applicant["email"], after=requested_at)
             body = _check(
                 self.client.post(
                     f"{intake}/auth/resident",

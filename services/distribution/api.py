@@ -174,7 +174,7 @@ async def hand_over(
     """Hand the document over against a receipt and record it in the register.
 
     A village official may hand over only a document dispatched to their
-    village; any other is answered 404.
+    village; any other document returns 404.
     """
     delivery = await service.hand_over(
         application_id, request, actor.subject, village_of(actor)

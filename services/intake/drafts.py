@@ -7,7 +7,7 @@ and scope, so each principal has at most one draft per scope and the NIK in
 the owner never appears in an object key.
 
 Photos arrive through resumable uploads. The client creates an upload with
-the total size, then appends chunks at the offset the server reports; after
+the total size, then appends chunks at the offset the server reports. After
 a dropped connection it requests the offset and continues from there. S3 has
 no append, so each chunk is its own object under the upload's prefix, keyed
 by its offset. When the last byte arrives the chunks are joined, checked and

@@ -158,7 +158,7 @@ class NotifyService:
         subject = (
             f"[{self._settings.office_name}] Permohonan {notification['tracking_code']}"
         )
-        # The status page; it asks the resident to sign in first.
+        # The status page, which requires the resident to sign in first.
         link = (
             f"{self._settings.public_intake_url}/permohonan/"
             f"{notification['application_id']}"

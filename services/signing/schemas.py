@@ -77,7 +77,7 @@ class ApprovalView(BaseModel):
 
 
 class BatchItemResult(BaseModel):
-    """What batch signing did with one application."""
+    """Outcome of batch signing for one application."""
 
     application_id: str
     tracking_code: str | None

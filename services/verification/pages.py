@@ -3,7 +3,7 @@
 Queues refresh their table every 5 s through a fragment route. Actions on the
 case page are htmx posts. One that changes the case's status returns the whole
 case view and retargets the swap to it, so the status line shows the new
-status; a rejected draft or reason returns only its form. Other errors are
+status. A rejected draft or reason returns only its form. Other errors are
 returned as JSON, which the page shows in its message area.
 """
 
@@ -55,7 +55,7 @@ STATUS_LABELS = {
     CaseStatus.VERIFIED.value: ("Terverifikasi", "Verified"),
 }
 
-# What the case page shows after each action, in Indonesian and English.
+# Outcome messages of the case page per action, in Indonesian and English.
 DONE = {
     "drafted": (
         "Draf tercatat dan diteruskan ke verifikator.",
@@ -276,7 +276,7 @@ async def verifier_rows(
 
 
 def _may_work(staff: Principal, case: Document) -> bool:
-    """Tell whether the staff member holds the role of the case's current stage."""
+    """Return whether the staff member has the role of the case's current stage."""
     if case["status"] == CaseStatus.AWAITING_DRAFT:
         return Role.OPERATOR in staff.roles
     if case["status"] == CaseStatus.AWAITING_VERIFICATION:

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What a staff account may do; an account may hold several roles."""
+    """Permission set of a staff account; an account may have several roles."""
 
     FRONT_OFFICE = "front_office"
     OPERATOR = "operator"
@@ -40,7 +40,7 @@ class SessionKind(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a request acts for: a staff member or a signed-in resident.
+    """Person a request acts for: a staff member or a signed-in resident.
 
     For a resident `subject` is the NIK; for staff it is the username.
     """

@@ -2,9 +2,9 @@
 
 They live in one identity database that every service reads, so a session
 opened at one service's sign-in page is honoured by the others (sessions are
-cookies on the office's one host). The database holds no stage's data: the
-intake service writes a grant when it stores an application, naming who may
-open it; the other services only read grants.
+cookies on the office's one host). The database contains no stage's data.
+The intake service writes a grant when it stores an application, naming who
+may open it, and the other services only read grants.
 
 A session token is 32 random bytes; the database keeps only its SHA-256, so a
 copy of the database opens no session.
@@ -121,8 +121,8 @@ class IdentityStore:
             )
         if Role.VILLAGE in roles and len(roles) > 1:
             raise ValidationFailedError(
-                "a village official's account holds no office role; create a "
-                "separate account for office work"
+                "a village official's account cannot have an office role; create "
+                "a separate account for office work"
             )
         document = {
             "_id": username,
@@ -176,17 +176,18 @@ class IdentityStore:
     async def sign_in_staff(
         self, username: str, password: str, *, client: str
     ) -> OpenedSession:
-        """Check username and password and open a session.
+        """Check username and password, then open a session.
 
-        Failures are counted per account and per client address; past the
-        limit every attempt is refused until the window has passed, even
-        with the right password.
+        Failures are counted per account and address, per account, and per
+        address. Past a limit every attempt is rejected with
+        TooManyRequestsError until the window has passed, even with the
+        right password.
         """
         username = username.strip().lower()
         # Each attempt is recorded before the password is checked, so
         # concurrent guesses all count; a successful sign-in removes its
         # records again.
-        taken = [
+        attempt_ids = [
             await self.take_attempt(key, limit, SIGN_IN_WINDOW)
             for key, limit in (
                 (f"staff:{username}:{client}", FAILURES_PER_ACCOUNT_AND_CLIENT),
@@ -206,7 +207,7 @@ class IdentityStore:
                 "the username or password is wrong, or the account is disabled; "
                 "check both and try again, or ask the admin"
             )
-        await self._attempts.delete_many({"_id": {"$in": taken}})
+        await self._attempts.delete_many({"_id": {"$in": attempt_ids}})
         if needs_rehash(document["password_hash"]):
             await self._accounts.update_one(
                 {"_id": username},
@@ -323,9 +324,9 @@ class IdentityStore:
         TooManyRequestsError past the limit.
         """
         await self.check_attempts(key, limit, window)
-        taken = await self.record_attempt(key)
+        attempt_id = await self.record_attempt(key)
         await self.check_attempts(key, limit + 1, window)
-        return taken
+        return attempt_id
 
     async def count_attempts(self, key: str, window: timedelta) -> int:
         since = datetime.now(UTC) - window
@@ -354,7 +355,7 @@ class IdentityStore:
         )
 
     async def may_open(self, principal: Principal, application_id: str) -> bool:
-        """Whether a resident or village official may open this application."""
+        """Return whether a resident or village official may open the application."""
         grant = await self._grants.find_one({"_id": application_id})
         if grant is None:
             return False

@@ -1,7 +1,7 @@
 """Request authentication: session cookies and bearer tokens, roles, CSRF.
 
 Pages send the session as the `dompak_session` cookie (HttpOnly, SameSite
-Lax) and every unsafe request made with that cookie must carry the session's
+Lax). Every unsafe request made with that cookie must carry the session's
 CSRF token, as the `X-CSRF-Token` header (htmx adds it) or as the
 `csrf_token` field of a plain form. API clients send `Authorization: Bearer
 <token>` instead and need no CSRF token.
@@ -25,7 +25,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class SignInRequiredError(ServiceError):
-    """No live session; pages answer with a redirect to `sign_in_url`."""
+    """Missing or expired session; pages redirect to `sign_in_url`."""
 
     status_code = 401
     code = "sign_in_required"
@@ -59,7 +59,7 @@ async def _csrf_matches(request: Request, expected: str) -> bool:
 
 
 async def current_principal(request: Request) -> Principal | None:
-    """Resolve the request's session once; None when there is none."""
+    """Resolve the request's session once; return None when there is none."""
     if hasattr(request.state, "principal"):
         principal: Principal | None = request.state.principal
         return principal
@@ -92,8 +92,8 @@ def staff_sign_in_url(request: Request) -> str:
 
 def resident_sign_in_url(request: Request) -> str:
     intake = request.app.state.settings.intake_url.rstrip("/")
-    here = f"{request.url.scheme}://{request.url.netloc}"
-    if here.rstrip("/") == intake:
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    if origin.rstrip("/") == intake:
         return f"/masuk?next={_next_path(request)}"
     return f"{intake}/masuk"
 
@@ -137,10 +137,10 @@ async def applicant_principal(request: Request) -> Principal:
 async def require_application_access(
     request: Request, principal: Principal, application_id: str
 ) -> None:
-    """Refuse with 404 unless the applicant principal may open the application.
+    """Raise NotFoundError unless the applicant principal may open the application.
 
     Not found rather than forbidden, so ids of other residents' applications
-    cannot be told apart from ids that do not exist.
+    cannot be distinguished from ids that do not exist.
     """
     if not await identity(request).may_open(principal, application_id):
         raise NotFoundError(

@@ -317,10 +317,10 @@ def test_resident_resends_and_asks(walk: Walk) -> None:
     walk.finished.add("question")
 
 
-# 4. The front office answers in the chat and accepts ----------------------
+# 4. The front office replies in the chat and accepts ----------------------
 
 
-def test_front_office_answers_and_accepts(walk: Walk) -> None:
+def test_front_office_replies_and_accepts(walk: Walk) -> None:
     walk.requires("question")
     page = walk.staff_page("loket", "intake")
     page.goto(url("notify", "/percakapan"))
@@ -330,16 +330,16 @@ def test_front_office_answers_and_accepts(walk: Walk) -> None:
     expect(page.locator("#messages")).to_contain_text(
         "Kapan akta anak saya bisa diunduh?"
     )
-    answer = "Setelah ditandatangani Kepala Dinas, tautan unduhan muncul di status."
+    reply = "Setelah ditandatangani Kepala Dinas, tautan unduhan muncul di status."
     walk.page("resident").evaluate("() => { window.walkMarker = 'open'; }")
-    page.fill("#chat-text", answer)
+    page.fill("#chat-text", reply)
     page.get_by_role("button", name="Kirim", exact=True).click()
-    expect(page.locator("#messages .msg.mine")).to_contain_text(answer)
+    expect(page.locator("#messages .msg.mine")).to_contain_text(reply)
 
     # The resident's chat page, still open from the question, polls for new
-    # messages. The marker set before the answer survives only without a reload.
+    # messages. The marker set before the reply survives only without a reload.
     resident_page = walk.page("resident")
-    staff_message = resident_page.locator("#messages .msg", has_text=answer)
+    staff_message = resident_page.locator("#messages .msg", has_text=reply)
     expect(staff_message).to_be_visible(timeout=15_000)
     expect(staff_message).to_contain_text("petugas")
     assert resident_page.evaluate("() => window.walkMarker") == "open"

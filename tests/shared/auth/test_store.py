@@ -61,7 +61,7 @@ async def test_sign_in_staff_ignores_username_case_and_spaces(
     assert opened.principal.subject == username
 
 
-async def test_sign_in_staff_refuses_wrong_password_and_unknown_user(
+async def test_sign_in_staff_wrong_password_or_user(
     identity: IdentityStore,
 ) -> None:
     username = await create(identity, Role.OPERATOR)
@@ -142,7 +142,7 @@ async def test_disabled_account_cannot_sign_in_and_loses_sessions(
     assert await identity.sign_in_staff(username, TEST_PASSWORD, client="10.0.0.4")
 
 
-async def test_set_password_ends_sessions_and_takes_the_new_one(
+async def test_set_password_ends_sessions(
     identity: IdentityStore,
 ) -> None:
     username = await create(identity, Role.FRONT_OFFICE)
